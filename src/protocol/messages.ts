@@ -1,0 +1,134 @@
+/**
+ * The one protocol between the server and every client (dashboard, CLI,
+ * hooks). Newline-delimited JSON over a Unix socket. The message set is
+ * closed: anything that fails these schemas gets an error reply and the
+ * connection (and server) carry on.
+ */
+import { z } from 'zod';
+import type { AgentRecord } from '../core/agent.js';
+import { HARNESSES, STATUSES } from '../core/agent.js';
+import type { ErrorInfo } from '../core/errors.js';
+import type { ScreenPatch } from '../core/screen.js';
+
+export const PROTOCOL_VERSION = 1;
+/** Longest line the server will buffer from a client before dropping it. */
+export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
+const agentRef = z.string().min(1).max(200);
+const size = { cols: z.number().int().min(2).max(1000), rows: z.number().int().min(2).max(500) };
+
+export const requestSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('hello'), protocol: z.number().int(), client: z.enum(['cli', 'dashboard', 'hook', 'bench']) }),
+  z.object({ type: z.literal('status') }),
+  z.object({ type: z.literal('list') }),
+  z.object({
+    type: z.literal('spawn'),
+    name: z.string().max(200).optional(),
+    harness: z.enum(HARNESSES),
+    command: z.array(z.string()).optional(),
+    cwd: z.string().optional(),
+    env: z.record(z.string(), z.string()).optional(),
+  }),
+  z.object({ type: z.literal('kill'), agent: agentRef, force: z.boolean().optional() }),
+  z.object({ type: z.literal('remove'), agent: agentRef }),
+  z.object({ type: z.literal('input'), agent: agentRef, data: z.string().max(1024 * 1024) }),
+  z.object({
+    type: z.literal('capture'),
+    agent: agentRef,
+    ansi: z.boolean().optional(),
+    scrollback: z.number().int().min(0).max(1_000_000).optional(),
+  }),
+  z.object({
+    type: z.literal('subscribe'),
+    /** Agents whose screens this client shows; '*' for all. */
+    screens: z.union([z.literal('*'), z.array(agentRef)]),
+    /** Receive the agent list whenever it changes. */
+    agents: z.boolean().optional(),
+  }),
+  z.object({ type: z.literal('attach'), agent: agentRef }),
+  z.object({ type: z.literal('detach') }),
+  z.object({ type: z.literal('resize'), ...size }),
+  z.object({
+    type: z.literal('wait'),
+    agent: agentRef,
+    statuses: z.array(z.enum(STATUSES)).min(1),
+    timeoutMs: z.number().int().min(0).max(7 * 24 * 3600 * 1000).optional(),
+  }),
+  z.object({ type: z.literal('shutdown') }),
+]);
+
+export type Request = z.infer<typeof requestSchema>;
+export type RequestType = Request['type'];
+
+export const envelopeSchema = z.object({ id: z.number().int().nonnegative() }).passthrough();
+
+export interface RepoInfo {
+  /** The key the server is per: the repository's common git dir, or the folder when outside git. */
+  key: string;
+  root: string;
+  gitDir: string | null;
+  isGit: boolean;
+}
+
+export interface ServerStatus {
+  pid: number;
+  version: string;
+  protocol: number;
+  startedAt: string;
+  socket: string;
+  stateFile: string;
+  logFile: string;
+  repo: RepoInfo;
+  agents: number;
+  running: number;
+  clients: number;
+  ptySize: { cols: number; rows: number };
+}
+
+/** What each request type answers with. */
+export interface Results {
+  hello: { protocol: number; version: string; repo: RepoInfo; notices: string[] };
+  status: ServerStatus;
+  list: { agents: AgentRecord[] };
+  spawn: { agent: AgentRecord };
+  kill: { agent: AgentRecord };
+  remove: { agent: AgentRecord };
+  input: Record<string, never>;
+  capture: { text: string; cols: number; rows: number };
+  subscribe: Record<string, never>;
+  attach: { screen: string; cols: number; rows: number };
+  detach: Record<string, never>;
+  resize: Record<string, never>;
+  wait: { agent: AgentRecord };
+  shutdown: Record<string, never>;
+}
+
+export type Reply =
+  | { type: 'reply'; id: number; ok: true; result: unknown }
+  | { type: 'reply'; id: number; ok: false; error: ErrorInfo };
+
+/** Messages the server pushes without being asked. */
+export type ServerEvent =
+  | { type: 'agents'; agents: AgentRecord[] }
+  | { type: 'screen'; agent: string; patch: ScreenPatch }
+  | { type: 'output'; agent: string; data: string }
+  | { type: 'bye'; reason: string };
+
+export type ServerMessage = Reply | ServerEvent;
+
+/**
+ * Validates one decoded client message. Returns the request or a reason;
+ * the id is recovered even from an invalid message so the error can be
+ * matched to its call.
+ */
+export function parseRequest(raw: unknown): { id: number; request: Request } | { id: number | null; error: string } {
+  const env = envelopeSchema.safeParse(raw);
+  if (!env.success) return { id: null, error: 'message must be a JSON object with a numeric id' };
+  const parsed = requestSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length ? ` at ${issue.path.join('.')}` : '';
+    return { id: env.data.id, error: `invalid request${where}: ${issue?.message ?? 'unknown shape'}` };
+  }
+  return { id: env.data.id, request: parsed.data };
+}

@@ -1,0 +1,57 @@
+/**
+ * User configuration: ~/.config/fanout/config.json, overridden per
+ * repository by .fanout.json at the repository root. Validated; a bad file
+ * is a one-line error naming the file and the field.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { z } from 'zod';
+import { UserError } from '../core/errors.js';
+
+const configSchema = z
+  .object({
+    /** Command id → key names, e.g. { "zoom": ["z", "C-z"] }. See `fanout keys-help` / the README. */
+    keys: z.record(z.string(), z.union([z.string(), z.array(z.string())])).optional(),
+    /** Key that ends an attach. */
+    detachKey: z.string().optional(),
+    /** Lines of history each agent's emulator keeps. */
+    scrollback: z.number().int().min(0).max(1_000_000).optional(),
+    /** Minimum milliseconds between screen frames sent to a dashboard. */
+    frameMs: z.number().int().min(5).max(1000).optional(),
+  })
+  .strict();
+
+export type FanoutConfig = z.infer<typeof configSchema>;
+
+export function userConfigPath(env: NodeJS.ProcessEnv): string {
+  const base = env.XDG_CONFIG_HOME || path.join(env.HOME || os.homedir(), '.config');
+  return path.join(base, 'fanout', 'config.json');
+}
+
+function readConfig(file: string): FanoutConfig {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch {
+    return {};
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    throw new UserError(`config file ${file} is not valid JSON; fix or remove it`, 'bad-config');
+  }
+  const parsed = configSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UserError(`config file ${file}: ${issue?.path.join('.') || 'top level'}: ${issue?.message}; fix or remove it`, 'bad-config');
+  }
+  return parsed.data;
+}
+
+export function loadConfig(repoRoot: string, env: NodeJS.ProcessEnv): FanoutConfig {
+  const user = readConfig(userConfigPath(env));
+  const repo = readConfig(path.join(repoRoot, '.fanout.json'));
+  return { ...user, ...repo, keys: { ...user.keys, ...repo.keys } };
+}

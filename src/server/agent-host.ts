@@ -1,0 +1,182 @@
+/**
+ * One running agent: its pty, its emulator and its activity status.
+ * The host owns no policy about other agents; the server wires hosts to
+ * clients and the store.
+ */
+import pty from 'node-pty';
+import type { IPty } from 'node-pty';
+import type { AgentRecord, AgentStatus } from '../core/agent.js';
+import { Emulator } from './emulator.js';
+
+/** Until the status issue lands: output within this window means working. */
+export const ACTIVITY_WINDOW_MS = 1000;
+/** Pause the pty when this many characters wait for the emulator, resume below the low mark. */
+const HIGH_WATER = 512 * 1024;
+const LOW_WATER = 64 * 1024;
+/** How long a graceful stop may take before the hard kill. */
+export const KILL_GRACE_MS = 3000;
+
+export interface HostListener {
+  /** Raw program output, in order, for attached clients. */
+  output(host: AgentHost, data: string): void;
+  /** The screen changed; snapshots are taken lazily by the server. */
+  dirty(host: AgentHost): void;
+  /** Status, pid or exit code changed. */
+  changed(host: AgentHost): void;
+}
+
+export interface SpawnSpec {
+  file: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  cols: number;
+  rows: number;
+  scrollback: number;
+}
+
+export class AgentHost {
+  readonly emulator: Emulator;
+  private proc: IPty | null = null;
+  private paused = false;
+  private lastOutputAt = 0;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private killTimer: NodeJS.Timeout | undefined;
+  private exitWaiters: Array<() => void> = [];
+
+  constructor(
+    public record: AgentRecord,
+    private readonly listener: HostListener,
+    private readonly now: () => Date,
+    size: { cols: number; rows: number; scrollback: number },
+  ) {
+    this.emulator = new Emulator({
+      ...size,
+      onResponse: (data) => this.proc?.write(data),
+    });
+    this.emulator.onTitle(() => listener.dirty(this));
+  }
+
+  get running(): boolean {
+    return this.proc !== null;
+  }
+
+  start(spec: SpawnSpec): void {
+    const proc = pty.spawn(spec.file, spec.args, {
+      name: 'xterm-256color',
+      cols: spec.cols,
+      rows: spec.rows,
+      cwd: spec.cwd,
+      env: spec.env,
+    });
+    this.proc = proc;
+    this.record = { ...this.record, pid: proc.pid, status: 'starting', statusSince: this.now().toISOString() };
+    proc.onData((data) => this.onData(data));
+    proc.onExit(({ exitCode, signal }) => this.onExit(exitCode, signal ?? null));
+  }
+
+  write(data: string): void {
+    this.proc?.write(data);
+  }
+
+  resize(cols: number, rows: number): void {
+    this.emulator.resize(cols, rows);
+    if (this.proc) {
+      try {
+        this.proc.resize(cols, rows);
+      } catch {
+        // The pty can close between the check and the call; exit handling covers it.
+      }
+    }
+  }
+
+  /**
+   * Stops the agent: SIGHUP to its process group (what closing a terminal
+   * does; interactive shells ignore SIGTERM), then SIGKILL after a grace
+   * period. `force` skips straight to SIGKILL.
+   */
+  kill(force: boolean): Promise<void> {
+    const proc = this.proc;
+    if (!proc) return Promise.resolve();
+    const exited = new Promise<void>((resolve) => this.exitWaiters.push(resolve));
+    const signalGroup = (sig: NodeJS.Signals) => {
+      try {
+        process.kill(-proc.pid, sig);
+      } catch {
+        try {
+          proc.kill(sig);
+        } catch {
+          // Already gone.
+        }
+      }
+    };
+    if (force) signalGroup('SIGKILL');
+    else {
+      signalGroup('SIGHUP');
+      this.killTimer ??= setTimeout(() => signalGroup('SIGKILL'), KILL_GRACE_MS);
+    }
+    return exited;
+  }
+
+  dispose(): void {
+    clearTimeout(this.idleTimer);
+    clearTimeout(this.killTimer);
+    this.emulator.dispose();
+  }
+
+  private onData(data: string): void {
+    this.lastOutputAt = Date.now();
+    this.setStatus('working');
+    this.scheduleIdle();
+    this.listener.output(this, data);
+    this.emulator.write(data, () => {
+      if (this.paused && this.emulator.backlog < LOW_WATER) {
+        this.paused = false;
+        this.proc?.resume();
+      }
+      this.listener.dirty(this);
+    });
+    if (!this.paused && this.emulator.backlog > HIGH_WATER) {
+      this.paused = true;
+      this.proc?.pause();
+    }
+  }
+
+  private scheduleIdle(): void {
+    if (this.idleTimer) return;
+    const check = () => {
+      const quietFor = Date.now() - this.lastOutputAt;
+      if (quietFor >= ACTIVITY_WINDOW_MS) {
+        this.idleTimer = undefined;
+        if (this.proc) this.setStatus('idle');
+      } else this.idleTimer = setTimeout(check, ACTIVITY_WINDOW_MS - quietFor);
+    };
+    this.idleTimer = setTimeout(check, ACTIVITY_WINDOW_MS);
+  }
+
+  private setStatus(status: AgentStatus): void {
+    if (this.record.status === status) return;
+    this.record = { ...this.record, status, statusSince: this.now().toISOString() };
+    this.listener.changed(this);
+  }
+
+  private onExit(exitCode: number, signal: number | null): void {
+    this.proc = null;
+    clearTimeout(this.idleTimer);
+    clearTimeout(this.killTimer);
+    this.idleTimer = undefined;
+    this.record = {
+      ...this.record,
+      status: 'exited',
+      statusSince: this.now().toISOString(),
+      exitCode,
+      exitSignal: signal && signal > 0 ? signal : null,
+    };
+    // Let the emulator finish parsing the last output before clients look.
+    this.emulator.write('', () => {
+      this.listener.dirty(this);
+      this.listener.changed(this);
+      for (const resolve of this.exitWaiters.splice(0)) resolve();
+    });
+  }
+}

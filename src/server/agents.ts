@@ -1,0 +1,197 @@
+/**
+ * The set of agents a server owns: records in the store, hosts for the
+ * live ones. Every rule about names, lookups and lifecycle errors is here.
+ */
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { AgentRecord, HarnessName } from '../core/agent.js';
+import { generateName, nameProblem } from '../core/agent.js';
+import { UserError } from '../core/errors.js';
+import { HARNESS_REGISTRY } from '../harness/registry.js';
+import type { RepoInfo } from '../protocol/messages.js';
+import type { HostListener } from './agent-host.js';
+import { AgentHost } from './agent-host.js';
+import type { Logger } from './log.js';
+import { resolveCommand } from './resolve-command.js';
+import type { Store } from './store.js';
+
+export interface SpawnRequest {
+  name?: string | undefined;
+  harness: HarnessName;
+  command?: string[] | undefined;
+  cwd?: string | undefined;
+  env?: Record<string, string> | undefined;
+}
+
+export interface AgentManagerDeps {
+  store: Store;
+  log: Logger;
+  repo: RepoInfo;
+  socket: string;
+  listener: HostListener;
+  now: () => Date;
+  random: () => number;
+  scrollback: number;
+  serverEnv: NodeJS.ProcessEnv;
+}
+
+export class AgentManager {
+  private readonly hosts = new Map<string, AgentHost>();
+  /** Per-agent secrets that hook calls must present; never stored on disk. */
+  private readonly tokens = new Map<string, string>();
+
+  constructor(private readonly deps: AgentManagerDeps) {}
+
+  /** Agents recorded as live by a previous server died with it. */
+  reconcileAfterRestart(): string[] {
+    const lost: string[] = [];
+    this.deps.store.update((data) => {
+      for (const rec of data.agents) {
+        if (rec.status !== 'exited') {
+          lost.push(rec.name);
+          Object.assign(rec, { status: 'exited', statusSince: this.deps.now().toISOString(), pid: null });
+        }
+      }
+    });
+    return lost;
+  }
+
+  list(): AgentRecord[] {
+    return this.deps.store.data.agents.map((rec) => this.hosts.get(rec.id)?.record ?? rec);
+  }
+
+  host(id: string): AgentHost | undefined {
+    return this.hosts.get(id);
+  }
+
+  liveHosts(): AgentHost[] {
+    return [...this.hosts.values()];
+  }
+
+  /** Finds an agent by exact name, exact id, or unique id prefix. */
+  find(ref: string): AgentRecord {
+    const agents = this.list();
+    const exact = agents.find((a) => a.name === ref || a.id === ref);
+    if (exact) return exact;
+    const byPrefix = agents.filter((a) => a.id.startsWith(ref));
+    if (byPrefix.length === 1 && byPrefix[0]) return byPrefix[0];
+    throw new UserError(`no agent named "${ref}"; run \`fanout ls\` to see the agents`, 'unknown-agent');
+  }
+
+  spawn(req: SpawnRequest): AgentRecord {
+    const agents = this.list();
+    const taken = new Set(agents.map((a) => a.name));
+    const name = req.name ?? generateName(taken, this.deps.random);
+    const problem = nameProblem(name);
+    if (problem) throw new UserError(problem, 'bad-name');
+    if (taken.has(name)) {
+      throw new UserError(`an agent named "${name}" already exists; choose another --name, or \`fanout rm ${name}\` if it has exited`, 'duplicate-name');
+    }
+    const cwd = path.resolve(this.deps.repo.root, req.cwd ?? '.');
+    if (!fs.existsSync(cwd) || !fs.statSync(cwd).isDirectory()) {
+      throw new UserError(`working directory does not exist: ${cwd}`, 'bad-cwd');
+    }
+    const clientEnv = req.env ?? stringEnv(this.deps.serverEnv);
+    const command = req.command && req.command.length > 0 ? req.command : HARNESS_REGISTRY[req.harness].defaultCommand(clientEnv);
+    const [program, ...args] = command as [string, ...string[]];
+    const file = resolveCommand(program, cwd, clientEnv.PATH);
+
+    const id = `a${crypto.randomBytes(4).toString('hex')}`;
+    const token = crypto.randomBytes(16).toString('hex');
+    const now = this.deps.now().toISOString();
+    const record: AgentRecord = {
+      id,
+      name,
+      harness: req.harness,
+      command,
+      cwd,
+      isolation: this.deps.repo.isGit ? 'shared' : 'none',
+      createdAt: now,
+      startedAt: now,
+      status: 'starting',
+      statusSince: now,
+      pid: null,
+      exitCode: null,
+      exitSignal: null,
+    };
+    const { ptySize } = this.deps.store.data;
+    const host = new AgentHost(record, this.deps.listener, this.deps.now, { ...ptySize, scrollback: this.deps.scrollback });
+    const env: Record<string, string> = {
+      ...clientEnv,
+      TERM: 'xterm-256color',
+      COLORTERM: 'truecolor',
+      FANOUT_AGENT_ID: id,
+      FANOUT_AGENT_NAME: name,
+      FANOUT_TOKEN: token,
+      FANOUT_SOCKET: this.deps.socket,
+    };
+    try {
+      host.start({ file, args, cwd, env, ...ptySize, scrollback: this.deps.scrollback });
+    } catch (err) {
+      host.dispose();
+      throw new UserError(`could not start ${program}: ${err instanceof Error ? err.message : String(err)}`, 'spawn-failed');
+    }
+    this.hosts.set(id, host);
+    this.tokens.set(id, token);
+    this.deps.store.update((data) => data.agents.push(host.record));
+    this.deps.log.info(`spawned ${name} (${id}) pid ${host.record.pid}: ${command.join(' ')}`);
+    return host.record;
+  }
+
+  /** Persists a host's latest record. */
+  sync(host: AgentHost): void {
+    this.deps.store.update((data) => {
+      const i = data.agents.findIndex((a) => a.id === host.record.id);
+      if (i !== -1) data.agents[i] = host.record;
+    });
+  }
+
+  async kill(ref: string, force: boolean): Promise<AgentRecord> {
+    const rec = this.find(ref);
+    const host = this.hosts.get(rec.id);
+    if (!host || !host.running) {
+      throw new UserError(`agent "${rec.name}" has already exited; \`fanout rm ${rec.name}\` forgets it`, 'not-running');
+    }
+    this.deps.log.info(`killing ${rec.name}${force ? ' (force)' : ''}`);
+    await host.kill(force);
+    return host.record;
+  }
+
+  remove(ref: string): AgentRecord {
+    const rec = this.find(ref);
+    const host = this.hosts.get(rec.id);
+    if (host?.running) {
+      throw new UserError(`agent "${rec.name}" is still running; stop it first with \`fanout kill ${rec.name}\``, 'still-running');
+    }
+    host?.dispose();
+    this.hosts.delete(rec.id);
+    this.tokens.delete(rec.id);
+    this.deps.store.update((data) => {
+      data.agents = data.agents.filter((a) => a.id !== rec.id);
+    });
+    this.deps.log.info(`removed ${rec.name} (${rec.id})`);
+    return rec;
+  }
+
+  resize(cols: number, rows: number): void {
+    this.deps.store.update((data) => {
+      data.ptySize = { cols, rows };
+    });
+    for (const host of this.hosts.values()) if (host.running) host.resize(cols, rows);
+  }
+
+  async killAll(): Promise<void> {
+    await Promise.all(this.liveHosts().filter((h) => h.running).map((h) => h.kill(false)));
+  }
+
+  disposeAll(): void {
+    for (const host of this.hosts.values()) host.dispose();
+  }
+}
+
+function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+  return out;
+}

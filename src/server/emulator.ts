@@ -1,0 +1,192 @@
+/**
+ * One agent's terminal emulator: an @xterm/headless Terminal plus what the
+ * server needs from it. It answers the queries harnesses send at start
+ * (DA1/DA2/CPR are answered by xterm itself; colour queries here), tracks
+ * how far behind it is so the pty can be paused, and turns the screen into
+ * plain snapshots.
+ */
+import xtermHeadless from '@xterm/headless';
+import serializeAddon from '@xterm/addon-serialize';
+import type { IBufferCell, IBufferLine, Terminal as XTerm } from '@xterm/headless';
+import type { ScreenLine, ScreenSnapshot, Span } from '../core/screen.js';
+
+const { Terminal } = xtermHeadless;
+const { SerializeAddon } = serializeAddon;
+
+export interface EmulatorOptions {
+  cols: number;
+  rows: number;
+  scrollback: number;
+  /** Bytes the emulator sends back to the program (query answers). */
+  onResponse: (data: string) => void;
+}
+
+/** The colours fanout reports when a harness asks (a dark theme, like most terminals). */
+const REPORTED_COLOURS: Record<number, string> = { 10: 'rgb:d0d0/d0d0/d0d0', 11: 'rgb:1c1c/1c1c/1c1c', 12: 'rgb:d0d0/d0d0/d0d0' };
+
+export class Emulator {
+  private readonly term: XTerm;
+  private readonly serializer: InstanceType<typeof SerializeAddon>;
+  private pendingBytes = 0;
+  private cursorHidden = false;
+  private readonly cell: IBufferCell;
+
+  constructor(opts: EmulatorOptions) {
+    this.term = new Terminal({ cols: opts.cols, rows: opts.rows, scrollback: opts.scrollback, allowProposedApi: true });
+    this.serializer = new SerializeAddon();
+    this.term.loadAddon(this.serializer);
+    this.term.onData(opts.onResponse);
+    for (const [ident, value] of Object.entries(REPORTED_COLOURS)) {
+      this.term.parser.registerOscHandler(Number(ident), (data) => {
+        if (data !== '?') return false;
+        opts.onResponse(`\x1b]${ident};${value}\x1b\\`);
+        return true;
+      });
+    }
+    // Cursor visibility is not public API; watch DECTCEM ourselves and let xterm handle it too.
+    const trackCursor = (hidden: boolean) => (params: (number | number[])[]) => {
+      if (params.includes(25)) this.cursorHidden = hidden;
+      return false;
+    };
+    this.term.parser.registerCsiHandler({ prefix: '?', final: 'h' }, trackCursor(false));
+    this.term.parser.registerCsiHandler({ prefix: '?', final: 'l' }, trackCursor(true));
+    this.cell = this.term.buffer.active.getNullCell();
+  }
+
+  /** Feeds program output. `done` runs once xterm has parsed it. */
+  write(data: string, done?: () => void): void {
+    this.pendingBytes += data.length;
+    this.term.write(data, () => {
+      this.pendingBytes -= data.length;
+      done?.();
+    });
+  }
+
+  /** Characters written but not yet parsed: the flow-control signal. */
+  get backlog(): number {
+    return this.pendingBytes;
+  }
+
+  get title(): string {
+    return this.titleText;
+  }
+  private titleText = '';
+
+  onTitle(listener: (title: string) => void): void {
+    this.term.onTitleChange((t) => {
+      this.titleText = t;
+      listener(t);
+    });
+  }
+
+  get cols(): number {
+    return this.term.cols;
+  }
+
+  get rows(): number {
+    return this.term.rows;
+  }
+
+  resize(cols: number, rows: number): void {
+    if (cols !== this.term.cols || rows !== this.term.rows) this.term.resize(cols, rows);
+  }
+
+  /** The visible screen as plain data, plus one key per row for cheap diffing. */
+  snapshot(): { snapshot: ScreenSnapshot; keys: string[] } {
+    const buffer = this.term.buffer.active;
+    const lines: ScreenLine[] = [];
+    const keys: string[] = [];
+    for (let row = 0; row < this.term.rows; row++) {
+      const line = buffer.getLine(buffer.viewportY + row);
+      const spans = line ? this.spans(line) : [];
+      lines.push(spans);
+      keys.push(JSON.stringify(spans));
+    }
+    const snapshot: ScreenSnapshot = {
+      cols: this.term.cols,
+      rows: this.term.rows,
+      cursor: { x: buffer.cursorX, y: buffer.cursorY, visible: !this.cursorHidden },
+      title: this.titleText,
+      altScreen: buffer.type === 'alternate',
+      lines,
+    };
+    return { snapshot, keys };
+  }
+
+  /** Plain text of the screen, with up to `scrollback` lines of history above it. */
+  text(scrollback = 0): string {
+    const buffer = this.term.buffer.active;
+    const first = Math.max(0, buffer.baseY - scrollback);
+    const out: string[] = [];
+    for (let y = first; y < buffer.baseY + this.term.rows; y++) {
+      out.push(buffer.getLine(y)?.translateToString(true) ?? '');
+    }
+    while (out.length > 0 && out[out.length - 1] === '') out.pop();
+    return out.join('\n');
+  }
+
+  /** The screen as escape sequences that repaint it on a real terminal. */
+  serialize(scrollback = 0): string {
+    return this.serializer.serialize({ scrollback });
+  }
+
+  dispose(): void {
+    this.term.dispose();
+  }
+
+  private spans(line: IBufferLine): Span[] {
+    const spans: Span[] = [];
+    let current: Span | undefined;
+    let currentKey = '';
+    const cell = this.cell;
+    for (let x = 0; x < line.length; x++) {
+      line.getCell(x, cell);
+      if (cell.getWidth() === 0) continue; // right half of a wide character
+      const chars = cell.getChars() || ' ';
+      const style = styleOf(cell);
+      const key = styleKey(style);
+      if (current && key === currentKey) current.text += chars;
+      else {
+        current = { text: chars, ...style };
+        currentKey = key;
+        spans.push(current);
+      }
+    }
+    // Trailing unstyled blanks carry nothing; dropping them keeps patches small.
+    const last = spans[spans.length - 1];
+    if (last && !last.bg && !last.inverse) {
+      last.text = last.text.trimEnd();
+      if (last.text === '') spans.pop();
+    }
+    return spans;
+  }
+}
+
+type Style = Omit<Span, 'text'>;
+
+function colour(mode: 'fg' | 'bg', cell: IBufferCell): string | undefined {
+  const isRGB = mode === 'fg' ? cell.isFgRGB() : cell.isBgRGB();
+  const isPalette = mode === 'fg' ? cell.isFgPalette() : cell.isBgPalette();
+  const value = mode === 'fg' ? cell.getFgColor() : cell.getBgColor();
+  if (isRGB) return `#${value.toString(16).padStart(6, '0')}`;
+  if (isPalette) return `ansi256(${value})`;
+  return undefined;
+}
+
+function styleOf(cell: IBufferCell): Style {
+  const style: Style = {};
+  const fg = colour('fg', cell);
+  const bg = colour('bg', cell);
+  if (fg) style.fg = fg;
+  if (bg) style.bg = bg;
+  if (cell.isBold()) style.bold = true;
+  if (cell.isDim()) style.dim = true;
+  if (cell.isItalic()) style.italic = true;
+  if (cell.isUnderline()) style.underline = true;
+  if (cell.isInverse()) style.inverse = true;
+  return style;
+}
+
+function styleKey(s: Style): string {
+  return `${s.fg ?? ''}|${s.bg ?? ''}|${s.bold ? 1 : 0}${s.dim ? 1 : 0}${s.italic ? 1 : 0}${s.underline ? 1 : 0}${s.inverse ? 1 : 0}`;
+}
