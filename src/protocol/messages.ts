@@ -80,7 +80,7 @@ export interface ServerStatus {
   logFile: string;
   repo: RepoInfo;
   agents: number;
-  running: number;
+  runningAgents: number;
   clients: number;
   ptySize: { cols: number; rows: number };
 }

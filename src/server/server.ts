@@ -268,7 +268,7 @@ export class FanoutServer {
       logFile: this.opts.paths.logFile,
       repo: this.opts.repo,
       agents: agents.length,
-      running: agents.filter((a) => a.status !== 'exited').length,
+      runningAgents: agents.filter((a) => a.status !== 'exited').length,
       clients: this.conns.size,
       ptySize: this.store.data.ptySize,
     };

@@ -123,7 +123,11 @@ function framed(t: TestTerminal): string {
   const cursor = `cursor at row ${buffer.active.cursorY}, col ${buffer.active.cursorX}`;
   const rule = '-'.repeat(Math.min(cols, 120));
   const status = t.exited ? `, exited with ${JSON.stringify(t.exited)}` : '';
-  return `Screen (${cols}x${rows}, ${cursor}${status}):\n+${rule}\n${t.screen().split('\n').map((l) => `|${l}`).join('\n')}\n+${rule}`;
+  const lines = t.screen().split('\n');
+  while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop(); // keep messages short
+  const blank = rows - lines.length;
+  const body = lines.map((l) => `|${l}`).join('\n');
+  return `Screen (${cols}x${rows}, ${cursor}${status}):\n+${rule}\n${body}\n+${rule}${blank ? ` (+${blank} blank rows)` : ''}`;
 }
 
 export async function startTerminal(opts: StartTerminalOptions = {}): Promise<TestTerminal> {

@@ -68,7 +68,6 @@ describe('startTerminal (driving bash)', () => {
     expect(message).toContain('never-appears');
     expect(message).toContain('visible-marker');
     expect(message).toContain('READY$');
-    if (process.env.SHOW_SCREEN) console.log(message);
   });
 
   it('waits for text to disappear', async () => {

@@ -1,0 +1,160 @@
+/** Commands that act on agents: spawn, ls, capture, send, keys, kill, rm, wait. */
+import type { Command } from 'commander';
+import { isHarness, isStatus, HARNESSES, STATUSES } from '../../core/agent.js';
+import type { AgentStatus, HarnessName } from '../../core/agent.js';
+import { UserError } from '../../core/errors.js';
+import { encodeKey } from '../../core/keys.js';
+import type { Context } from '../context.js';
+import { agentEnv, withServer } from '../context.js';
+import { agentJson, agentRows, json, table } from '../format.js';
+
+type Ctx = () => Context;
+
+const collect = (value: string, prev: string[]) => [...prev, value];
+
+function parseEnvPairs(pairs: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UserError(`--env expects KEY=VALUE, got "${pair}"`, 'bad-env');
+    out[pair.slice(0, eq)] = pair.slice(eq + 1);
+  }
+  return out;
+}
+
+function parseSeconds(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0 || n > 7 * 24 * 3600) throw new UserError(`${flag} expects seconds between 0 and 604800, got "${value}"`, 'bad-number');
+  return n;
+}
+
+export function registerAgentCommands(program: Command, ctx: Ctx): void {
+  program
+    .command('spawn')
+    .description('start an agent; prints its name')
+    .option('--name <name>', 'unique name (generated when omitted)')
+    .option('--harness <harness>', `one of ${HARNESSES.join(', ')}`, 'shell')
+    .option('--cwd <dir>', 'working directory, relative to the repository root')
+    .option('--env <KEY=VALUE>', 'extra environment variable (repeatable)', collect, [])
+    .option('--json', 'print the agent record as JSON')
+    .argument('[command...]', 'command and arguments (after --); default: the harness command')
+    .passThroughOptions()
+    .action(async (command: string[], opts: { name?: string; harness: string; cwd?: string; env: string[]; json?: boolean }) => {
+      const c = ctx();
+      if (!isHarness(opts.harness)) throw new UserError(`unknown harness "${opts.harness}"; use one of ${HARNESSES.join(', ')}`, 'bad-harness');
+      const env = agentEnv(c.io.env, parseEnvPairs(opts.env));
+      const cwd = opts.cwd === undefined ? c.io.cwd : opts.cwd;
+      await withServer(c, async (conn) => {
+        const { agent } = await conn.request('spawn', { name: opts.name, harness: opts.harness as HarnessName, command, cwd, env });
+        c.io.stdout.write(opts.json ? json(agentJson(agent)) : `${agent.name}\n`);
+      });
+    });
+
+  program
+    .command('ls')
+    .alias('list')
+    .description('list agents')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const c = ctx();
+      await withServer(c, async (conn) => {
+        const { agents } = await conn.request('list', {});
+        if (opts.json) c.io.stdout.write(json(agents.map(agentJson)));
+        else if (agents.length === 0) c.io.stdout.write('no agents; start one with `fanout spawn`\n');
+        else c.io.stdout.write(`${table(agentRows(agents, new Date(), c.io.env.HOME))}\n`);
+      });
+    });
+
+  program
+    .command('capture')
+    .description("print an agent's current screen")
+    .argument('<name>')
+    .option('--ansi', 'keep colours and attributes as escape sequences')
+    .option('--scrollback <n>', 'include up to N lines of history', '0')
+    .option('--json', 'print JSON with text, cols and rows')
+    .action(async (name: string, opts: { ansi?: boolean; scrollback: string; json?: boolean }) => {
+      const c = ctx();
+      const scrollback = Number(opts.scrollback);
+      if (!Number.isInteger(scrollback) || scrollback < 0) throw new UserError(`--scrollback expects a whole number of lines, got "${opts.scrollback}"`, 'bad-number');
+      await withServer(c, async (conn) => {
+        const result = await conn.request('capture', { agent: name, ansi: opts.ansi ?? false, scrollback });
+        c.io.stdout.write(opts.json ? json(result) : result.text.endsWith('\n') ? result.text : `${result.text}\n`);
+      });
+    });
+
+  program
+    .command('send')
+    .description('type text into an agent')
+    .argument('<name>')
+    .argument('<text...>', 'text; several words are joined with spaces')
+    .option('--enter', 'press Enter after the text')
+    .action(async (name: string, text: string[], opts: { enter?: boolean }) => {
+      const c = ctx();
+      await withServer(c, async (conn) => {
+        await conn.request('input', { agent: name, data: text.join(' ') + (opts.enter ? '\r' : '') });
+      });
+    });
+
+  program
+    .command('keys')
+    .description('press named keys in an agent: Enter Escape Tab Up Down Left Right C-c M-x F1 … or single characters')
+    .argument('<name>')
+    .argument('<key...>')
+    .action(async (name: string, keys: string[]) => {
+      const c = ctx();
+      const data = keys
+        .map((k) => {
+          const bytes = encodeKey(k);
+          if (bytes === null) throw new UserError(`unknown key "${k}"; use names like Enter, Escape, Tab, Up, C-c, M-x, F5`, 'bad-key');
+          return bytes;
+        })
+        .join('');
+      await withServer(c, async (conn) => {
+        await conn.request('input', { agent: name, data });
+      });
+    });
+
+  program
+    .command('kill')
+    .description('stop an agent: SIGHUP first, SIGKILL after 3 s')
+    .argument('<name>')
+    .option('--force', 'SIGKILL at once')
+    .option('--json', 'print the final agent record as JSON')
+    .action(async (name: string, opts: { force?: boolean; json?: boolean }) => {
+      const c = ctx();
+      await withServer(c, async (conn) => {
+        const { agent } = await conn.request('kill', { agent: name, force: opts.force ?? false });
+        c.io.stdout.write(opts.json ? json(agentJson(agent)) : `${agent.name} exited${agent.exitCode === null ? '' : ` (code ${agent.exitCode})`}\n`);
+      });
+    });
+
+  program
+    .command('rm')
+    .description('forget an exited agent')
+    .argument('<name>')
+    .action(async (name: string) => {
+      const c = ctx();
+      await withServer(c, async (conn) => {
+        const { agent } = await conn.request('remove', { agent: name });
+        c.io.stdout.write(`removed ${agent.name}\n`);
+      });
+    });
+
+  program
+    .command('wait')
+    .description('wait until an agent reaches one of the statuses; exit 124 on timeout')
+    .argument('<name>')
+    .requiredOption('--status <list>', `comma-separated: ${STATUSES.join(',')}`)
+    .option('--timeout <seconds>', 'give up after this long')
+    .option('--json', 'print the agent record as JSON')
+    .action(async (name: string, opts: { status: string; timeout?: string; json?: boolean }) => {
+      const c = ctx();
+      const statuses = opts.status.split(',').map((s) => s.trim()).filter(Boolean);
+      for (const s of statuses) if (!isStatus(s)) throw new UserError(`unknown status "${s}"; use ${STATUSES.join(', ')}`, 'bad-status');
+      const timeoutMs = opts.timeout === undefined ? undefined : Math.round(parseSeconds(opts.timeout, '--timeout') * 1000);
+      await withServer(c, async (conn) => {
+        const { agent } = await conn.request('wait', { agent: name, statuses: statuses as AgentStatus[], timeoutMs });
+        c.io.stdout.write(opts.json ? json(agentJson(agent)) : `${agent.name} ${agent.status}\n`);
+      });
+    });
+}
