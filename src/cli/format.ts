@@ -1,4 +1,5 @@
 /** Output helpers: aligned tables for people, JSON for scripts. */
+import os from 'node:os';
 import type { AgentRecord } from '../core/agent.js';
 
 export function table(rows: string[][]): string {
@@ -56,4 +57,13 @@ export function agentJson(a: AgentRecord): Record<string, unknown> {
     exitCode: a.exitCode,
     exitSignal: a.exitSignal,
   };
+}
+
+/** "exited (code 2)" or "exited (SIGHUP)": how an agent ended, in words. */
+export function exitDescription(a: AgentRecord): string {
+  if (a.exitSignal) {
+    const name = Object.entries(os.constants.signals).find(([, n]) => n === a.exitSignal)?.[0];
+    return `exited (${name ?? `signal ${a.exitSignal}`})`;
+  }
+  return a.exitCode === null ? 'exited' : `exited (code ${a.exitCode})`;
 }

@@ -287,7 +287,12 @@ export class FanoutServer {
       conn.send({ type: 'bye', reason });
       conn.socket.end();
     }
+    // A client that never closes its end must not keep the server alive.
+    const straggler = setTimeout(() => {
+      for (const conn of this.conns) conn.socket.destroy();
+    }, 1000);
     await new Promise<void>((resolve) => this.net.close(() => resolve()));
+    clearTimeout(straggler);
     fs.rmSync(this.opts.paths.socket, { force: true });
     this.agents.disposeAll();
     this.releaseLock();

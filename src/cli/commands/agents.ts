@@ -6,7 +6,7 @@ import { UserError } from '../../core/errors.js';
 import { encodeKey } from '../../core/keys.js';
 import type { Context } from '../context.js';
 import { agentEnv, withServer } from '../context.js';
-import { agentJson, agentRows, json, table } from '../format.js';
+import { agentJson, agentRows, exitDescription, json, table } from '../format.js';
 
 type Ctx = () => Context;
 
@@ -124,7 +124,7 @@ export function registerAgentCommands(program: Command, ctx: Ctx): void {
       const c = ctx();
       await withServer(c, async (conn) => {
         const { agent } = await conn.request('kill', { agent: name, force: opts.force ?? false });
-        c.io.stdout.write(opts.json ? json(agentJson(agent)) : `${agent.name} exited${agent.exitCode === null ? '' : ` (code ${agent.exitCode})`}\n`);
+        c.io.stdout.write(opts.json ? json(agentJson(agent)) : `${agent.name} ${exitDescription(agent)}\n`);
       });
     });
 
