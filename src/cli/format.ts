@@ -48,6 +48,8 @@ export function agentJson(a: AgentRecord): Record<string, unknown> {
     harness: a.harness,
     status: a.status,
     statusSince: a.statusSince,
+    statusSource: a.statusSource,
+    sessionId: a.sessionId,
     pid: a.pid,
     cwd: a.cwd,
     isolation: a.isolation,

@@ -20,6 +20,10 @@ export interface AgentRecord {
   startedAt: string;
   status: AgentStatus;
   statusSince: string;
+  /** Which evidence decided the status: a hook event, the screen, or the process. */
+  statusSource: 'hook' | 'screen' | 'process';
+  /** The harness's own session id once a hook or exit screen revealed it; used to resume. */
+  sessionId: string | null;
   pid: number | null;
   exitCode: number | null;
   exitSignal: number | null;

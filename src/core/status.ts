@@ -23,6 +23,9 @@ export type StatusSource = 'hook' | 'screen' | 'process';
 /** What a hook or a screen can claim: the statuses between start and exit. */
 export type Opinion = 'working' | 'waiting' | 'idle' | 'error';
 
+/** A harness's screen detector: the screen's plain text and window title → an opinion, or none. */
+export type ScreenDetector = (screen: { text: string; title: string }) => Opinion | null;
+
 export const ACTIVITY_WINDOW_MS = 1000;
 export const SCREEN_SETTLE_MS = 250;
 export const SCREEN_OVERRIDES_HOOK_MS = 2000;

@@ -55,6 +55,15 @@ export const requestSchema = z.discriminatedUnion('type', [
     timeoutMs: z.number().int().min(0).max(7 * 24 * 3600 * 1000).optional(),
   }),
   z.object({ type: z.literal('shutdown') }),
+  z.object({
+    type: z.literal('hook'),
+    /** The agent id and secret token fanout put in the agent's environment. */
+    agentId: z.string().min(1).max(64),
+    token: z.string().min(1).max(128),
+    harness: z.enum(HARNESSES),
+    event: z.string().max(200),
+    payload: z.unknown(),
+  }),
 ]);
 
 export type Request = z.infer<typeof requestSchema>;
@@ -101,6 +110,7 @@ export interface Results {
   resize: Record<string, never>;
   wait: { agent: AgentRecord };
   shutdown: Record<string, never>;
+  hook: { accepted: boolean };
 }
 
 export type Reply =

@@ -5,11 +5,10 @@
  */
 import pty from 'node-pty';
 import type { IPty } from 'node-pty';
-import type { AgentRecord, AgentStatus } from '../core/agent.js';
+import type { AgentRecord } from '../core/agent.js';
+import type { Opinion, ScreenDetector, StatusState } from '../core/status.js';
 import { Emulator } from './emulator.js';
-
-/** Until the status issue lands: output within this window means working. */
-export const ACTIVITY_WINDOW_MS = 1000;
+import { StatusTracker } from './status-tracker.js';
 /** Pause the pty when this many characters wait for the emulator, resume below the low mark. */
 const HIGH_WATER = 512 * 1024;
 const LOW_WATER = 64 * 1024;
@@ -39,8 +38,7 @@ export class AgentHost {
   readonly emulator: Emulator;
   private proc: IPty | null = null;
   private paused = false;
-  private lastOutputAt = 0;
-  private idleTimer: NodeJS.Timeout | undefined;
+  private readonly status: StatusTracker;
   private killTimer: NodeJS.Timeout | undefined;
   private exitWaiters: Array<() => void> = [];
 
@@ -49,12 +47,21 @@ export class AgentHost {
     private readonly listener: HostListener,
     private readonly now: () => Date,
     size: { cols: number; rows: number; scrollback: number },
+    detector: ScreenDetector | null,
   ) {
     this.emulator = new Emulator({
       ...size,
       onResponse: (data) => this.proc?.write(data),
     });
-    this.emulator.onTitle(() => listener.dirty(this));
+    this.status = new StatusTracker(
+      detector,
+      () => ({ text: this.emulator.text(), title: this.emulator.title }),
+      (state) => this.statusChanged(state),
+    );
+    this.emulator.onTitle(() => {
+      this.status.screenChanged();
+      listener.dirty(this);
+    });
   }
 
   get running(): boolean {
@@ -70,9 +77,18 @@ export class AgentHost {
       env: spec.env,
     });
     this.proc = proc;
-    this.record = { ...this.record, pid: proc.pid, status: 'starting', statusSince: this.now().toISOString() };
+    this.record = { ...this.record, pid: proc.pid, status: 'starting', statusSince: this.now().toISOString(), statusSource: 'process' };
     proc.onData((data) => this.onData(data));
     proc.onExit(({ exitCode, signal }) => this.onExit(exitCode, signal ?? null));
+  }
+
+  /** Evidence from a hook event of this agent's harness. */
+  hookSignal(status: Opinion | undefined, weak: boolean, sessionId: string | undefined): void {
+    if (sessionId && sessionId !== this.record.sessionId) {
+      this.record = { ...this.record, sessionId };
+      this.listener.changed(this);
+    }
+    if (status && this.proc) this.status.hook(status, weak);
   }
 
   write(data: string): void {
@@ -119,21 +135,19 @@ export class AgentHost {
   }
 
   dispose(): void {
-    clearTimeout(this.idleTimer);
+    this.status.dispose();
     clearTimeout(this.killTimer);
     this.emulator.dispose();
   }
 
   private onData(data: string): void {
-    this.lastOutputAt = Date.now();
-    this.setStatus('working');
-    this.scheduleIdle();
     this.listener.output(this, data);
     this.emulator.write(data, () => {
       if (this.paused && this.emulator.backlog < LOW_WATER) {
         this.paused = false;
         this.proc?.resume();
       }
+      this.status.output();
       this.listener.dirty(this);
     });
     if (!this.paused && this.emulator.backlog > HIGH_WATER) {
@@ -142,40 +156,20 @@ export class AgentHost {
     }
   }
 
-  private scheduleIdle(): void {
-    if (this.idleTimer) return;
-    const check = () => {
-      const quietFor = Date.now() - this.lastOutputAt;
-      if (quietFor >= ACTIVITY_WINDOW_MS) {
-        this.idleTimer = undefined;
-        if (this.proc) this.setStatus('idle');
-      } else this.idleTimer = setTimeout(check, ACTIVITY_WINDOW_MS - quietFor);
-    };
-    this.idleTimer = setTimeout(check, ACTIVITY_WINDOW_MS);
-  }
-
-  private setStatus(status: AgentStatus): void {
-    if (this.record.status === status) return;
-    this.record = { ...this.record, status, statusSince: this.now().toISOString() };
+  private statusChanged(state: StatusState): void {
+    if (state.status === this.record.status && state.source === this.record.statusSource) return;
+    this.record = { ...this.record, status: state.status, statusSource: state.source, statusSince: new Date(state.since).toISOString() };
     this.listener.changed(this);
   }
 
   private onExit(exitCode: number, signal: number | null): void {
     this.proc = null;
-    clearTimeout(this.idleTimer);
     clearTimeout(this.killTimer);
-    this.idleTimer = undefined;
-    this.record = {
-      ...this.record,
-      status: 'exited',
-      statusSince: this.now().toISOString(),
-      exitCode,
-      exitSignal: signal && signal > 0 ? signal : null,
-    };
-    // Let the emulator finish parsing the last output before clients look.
+    this.record = { ...this.record, exitCode, exitSignal: signal && signal > 0 ? signal : null };
+    // Let the emulator finish parsing the last output before anyone sees `exited`.
     this.emulator.write('', () => {
+      this.status.exit();
       this.listener.dirty(this);
-      this.listener.changed(this);
       for (const resolve of this.exitWaiters.splice(0)) resolve();
     });
   }

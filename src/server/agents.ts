@@ -48,9 +48,11 @@ export class AgentManager {
     const lost: string[] = [];
     this.deps.store.update((data) => {
       for (const rec of data.agents) {
+        rec.statusSource ??= 'process';
+        rec.sessionId ??= null;
         if (rec.status !== 'exited') {
           lost.push(rec.name);
-          Object.assign(rec, { status: 'exited', statusSince: this.deps.now().toISOString(), pid: null });
+          Object.assign(rec, { status: 'exited', statusSince: this.deps.now().toISOString(), statusSource: 'process', pid: null });
         }
       }
     });
@@ -111,12 +113,15 @@ export class AgentManager {
       startedAt: now,
       status: 'starting',
       statusSince: now,
+      statusSource: 'process',
+      sessionId: null,
       pid: null,
       exitCode: null,
       exitSignal: null,
     };
     const { ptySize } = this.deps.store.data;
-    const host = new AgentHost(record, this.deps.listener, this.deps.now, { ...ptySize, scrollback: this.deps.scrollback });
+    const harness = HARNESS_REGISTRY[req.harness];
+    const host = new AgentHost(record, this.deps.listener, this.deps.now, { ...ptySize, scrollback: this.deps.scrollback }, harness.detector);
     const env: Record<string, string> = {
       ...clientEnv,
       TERM: 'xterm-256color',
@@ -137,6 +142,22 @@ export class AgentManager {
     this.deps.store.update((data) => data.agents.push(host.record));
     this.deps.log.info(`spawned ${name} (${id}) pid ${host.record.pid}: ${command.join(' ')}`);
     return host.record;
+  }
+
+  /**
+   * The live host a hook call speaks for, or why it is refused. The token
+   * proves the caller runs inside that agent's pty, so no agent can set
+   * another's status.
+   */
+  hookTarget(agentId: string, token: string): AgentHost | string {
+    const host = this.hosts.get(agentId);
+    const expected = this.tokens.get(agentId);
+    if (!host || expected === undefined) return `hook for unknown agent ${agentId}`;
+    const a = Buffer.from(token);
+    const b = Buffer.from(expected);
+    if (a.length !== b.length || !crypto.timingSafeEqual(a, b)) return `hook for ${host.record.name} with a wrong token`;
+    if (!host.running) return `hook for ${host.record.name}, which has exited`;
+    return host;
   }
 
   /** Persists a host's latest record. */

@@ -12,6 +12,7 @@ import { PROTOCOL_VERSION, parseRequest } from '../protocol/messages.js';
 import type { ServerPaths } from '../runtime/paths.js';
 import { ensurePrivateDir } from '../runtime/paths.js';
 import { VERSION } from '../version.js';
+import { HARNESS_REGISTRY } from '../harness/registry.js';
 import type { AgentHost } from './agent-host.js';
 import { AgentManager } from './agents.js';
 import { Connection } from './connection.js';
@@ -212,6 +213,22 @@ export class FanoutServer {
       const agent = this.agents.find(req.agent);
       if (req.statuses.includes(agent.status)) return { agent };
       return this.waiters.add(conn, agent, req.statuses, req.timeoutMs).then((a) => ({ agent: a }));
+    },
+    hook: (_conn, req) => {
+      const target = this.agents.hookTarget(req.agentId, req.token);
+      if (typeof target === 'string') {
+        this.opts.log.warn(`${target}; ignored`);
+        return { accepted: false };
+      }
+      const map = HARNESS_REGISTRY[req.harness].mapHook;
+      if (!map) {
+        this.opts.log.warn(`hook for ${target.record.name}: harness ${req.harness} has no hook mapping; ignored`);
+        return { accepted: false };
+      }
+      const signal = map(req.event, req.payload);
+      if (signal.ignored) this.opts.log.info(`hook ${req.harness} ${req.event} for ${target.record.name}: ${signal.ignored}`);
+      target.hookSignal(signal.status, signal.weak ?? false, signal.sessionId);
+      return { accepted: signal.status !== undefined || signal.sessionId !== undefined };
     },
     shutdown: () => {
       setImmediate(() => void this.stop('shutdown requested'));
