@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { AgentRecord, HarnessName } from '../core/agent.js';
 import { generateName, nameProblem } from '../core/agent.js';
 import { UserError } from '../core/errors.js';
+import { cliEntry } from '../client/ensure-server.js';
 import { HARNESS_REGISTRY } from '../harness/registry.js';
 import type { RepoInfo } from '../protocol/messages.js';
 import type { HostListener } from './agent-host.js';
@@ -130,6 +131,10 @@ export class AgentManager {
       FANOUT_AGENT_NAME: name,
       FANOUT_TOKEN: token,
       FANOUT_SOCKET: this.deps.socket,
+      // Installed hooks call "$FANOUT_NODE" "$FANOUT_CLI" hook …, so they work wherever fanout is installed
+      // and are no-ops outside fanout, where these are unset.
+      FANOUT_NODE: process.execPath,
+      FANOUT_CLI: cliEntry(),
     };
     try {
       host.start({ file, args, cwd, env, ...ptySize, scrollback: this.deps.scrollback });
