@@ -9,24 +9,26 @@ import { mapCodexHook } from './hooks/codex.js';
 import { mapGeminiHook } from './hooks/gemini.js';
 import { mapOpencodeHook } from './hooks/opencode.js';
 import type { HookMapper } from './hooks/signal.js';
+import type { Launch } from './launch/launch.js';
+import { LAUNCH } from './launch/launch.js';
 
 export interface Harness {
   name: HarnessName;
-  /** The command run when `fanout spawn` is given none. */
-  defaultCommand(env: NodeJS.ProcessEnv): string[];
+  /** Default command, initial prompt, resume, and the session id on its exit screen. */
+  launch: Launch;
   /** Maps this harness's hook events; null when it has no hook system. */
   mapHook: HookMapper | null;
   /** Reads status from its screen; null means output activity alone decides. */
   detector: ScreenDetector | null;
 }
 
-const fixed = (name: HarnessName, binary: string, mapHook: HookMapper | null): Harness => ({ name, defaultCommand: () => [binary], mapHook, detector: null });
+const harness = (name: HarnessName, mapHook: HookMapper | null): Harness => ({ name, launch: LAUNCH[name], mapHook, detector: null });
 
 export const HARNESS_REGISTRY: Readonly<Record<HarnessName, Harness>> = {
-  shell: { name: 'shell', defaultCommand: (env) => [env.SHELL || '/bin/bash'], mapHook: null, detector: null },
-  claude: fixed('claude', 'claude', mapClaudeHook),
-  codex: fixed('codex', 'codex', mapCodexHook),
-  gemini: fixed('gemini', 'gemini', mapGeminiHook),
-  opencode: fixed('opencode', 'opencode', mapOpencodeHook),
-  aider: fixed('aider', 'aider', null),
+  shell: harness('shell', null),
+  claude: harness('claude', mapClaudeHook),
+  codex: harness('codex', mapCodexHook),
+  gemini: harness('gemini', mapGeminiHook),
+  opencode: harness('opencode', mapOpencodeHook),
+  aider: harness('aider', null),
 };

@@ -28,6 +28,8 @@ export const requestSchema = z.discriminatedUnion('type', [
     command: z.array(z.string()).optional(),
     cwd: z.string().optional(),
     env: z.record(z.string(), z.string()).optional(),
+    /** The initial task, given the way the harness takes it (argument or typed). */
+    prompt: z.string().max(100_000).optional(),
   }),
   z.object({ type: z.literal('kill'), agent: agentRef, force: z.boolean().optional() }),
   z.object({ type: z.literal('remove'), agent: agentRef }),

@@ -40,6 +40,8 @@ export class AgentHost {
   private paused = false;
   private readonly status: StatusTracker;
   private killTimer: NodeJS.Timeout | undefined;
+  /** A task to type once the harness first sits at its prompt. */
+  private pendingPrompt: string | null = null;
   private exitWaiters: Array<() => void> = [];
 
   constructor(
@@ -48,6 +50,7 @@ export class AgentHost {
     private readonly now: () => Date,
     size: { cols: number; rows: number; scrollback: number },
     detector: ScreenDetector | null,
+    private readonly sessionFromExitScreen: (text: string) => string | null = () => null,
   ) {
     this.emulator = new Emulator({
       ...size,
@@ -89,6 +92,11 @@ export class AgentHost {
       this.listener.changed(this);
     }
     if (status && this.proc) this.status.hook(status, weak);
+  }
+
+  /** Types `prompt` and Enter the first time the agent is idle: for harnesses that take no prompt argument. */
+  typeWhenReady(prompt: string): void {
+    this.pendingPrompt = prompt;
   }
 
   write(data: string): void {
@@ -157,6 +165,11 @@ export class AgentHost {
   }
 
   private statusChanged(state: StatusState): void {
+    if (state.status === 'idle' && this.pendingPrompt !== null && this.proc) {
+      const text = this.emulator.bracketedPaste ? `\x1b[200~${this.pendingPrompt}\x1b[201~` : this.pendingPrompt;
+      this.pendingPrompt = null;
+      this.proc.write(`${text}\r`);
+    }
     if (state.status === this.record.status && state.source === this.record.statusSource) return;
     this.record = { ...this.record, status: state.status, statusSource: state.source, statusSince: new Date(state.since).toISOString() };
     this.listener.changed(this);
@@ -168,6 +181,9 @@ export class AgentHost {
     this.record = { ...this.record, exitCode, exitSignal: signal && signal > 0 ? signal : null };
     // Let the emulator finish parsing the last output before anyone sees `exited`.
     this.emulator.write('', () => {
+      // Harnesses print how to resume as they exit; keep the id when hooks never gave one.
+      const sessionId = this.record.sessionId ?? this.sessionFromExitScreen(this.emulator.text(200));
+      if (sessionId) this.record = { ...this.record, sessionId };
       this.status.exit();
       this.listener.dirty(this);
       for (const resolve of this.exitWaiters.splice(0)) resolve();

@@ -23,6 +23,7 @@ export interface SpawnRequest {
   command?: string[] | undefined;
   cwd?: string | undefined;
   env?: Record<string, string> | undefined;
+  prompt?: string | undefined;
 }
 
 export interface AgentManagerDeps {
@@ -96,7 +97,9 @@ export class AgentManager {
       throw new UserError(`working directory does not exist: ${cwd}`, 'bad-cwd');
     }
     const clientEnv = req.env ?? stringEnv(this.deps.serverEnv);
-    const command = req.command && req.command.length > 0 ? req.command : HARNESS_REGISTRY[req.harness].defaultCommand(clientEnv);
+    const { launch } = HARNESS_REGISTRY[req.harness];
+    const baseCommand = req.command && req.command.length > 0 ? req.command : launch.defaultCommand(clientEnv);
+    const command = req.prompt !== undefined && launch.promptVia === 'args' ? launch.withPrompt(baseCommand, req.prompt) : baseCommand;
     const [program, ...args] = command as [string, ...string[]];
     const file = resolveCommand(program, cwd, clientEnv.PATH);
 
@@ -122,7 +125,7 @@ export class AgentManager {
     };
     const { ptySize } = this.deps.store.data;
     const harness = HARNESS_REGISTRY[req.harness];
-    const host = new AgentHost(record, this.deps.listener, this.deps.now, { ...ptySize, scrollback: this.deps.scrollback }, harness.detector);
+    const host = new AgentHost(record, this.deps.listener, this.deps.now, { ...ptySize, scrollback: this.deps.scrollback }, harness.detector, harness.launch.sessionFromExitScreen);
     const env: Record<string, string> = {
       ...clientEnv,
       TERM: 'xterm-256color',
@@ -142,6 +145,7 @@ export class AgentManager {
       host.dispose();
       throw new UserError(`could not start ${program}: ${err instanceof Error ? err.message : String(err)}`, 'spawn-failed');
     }
+    if (req.prompt !== undefined && launch.promptVia === 'type') host.typeWhenReady(req.prompt);
     this.hosts.set(id, host);
     this.tokens.set(id, token);
     this.deps.store.update((data) => data.agents.push(host.record));

@@ -79,6 +79,11 @@ export class Emulator {
     });
   }
 
+  /** Whether the program asked for bracketed paste, so pasted newlines are not keypresses. */
+  get bracketedPaste(): boolean {
+    return this.term.modes.bracketedPasteMode;
+  }
+
   get cols(): number {
     return this.term.cols;
   }

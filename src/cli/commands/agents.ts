@@ -36,16 +36,17 @@ export function registerAgentCommands(program: Command, ctx: Ctx): void {
     .option('--harness <harness>', `one of ${HARNESSES.join(', ')}`, 'shell')
     .option('--cwd <dir>', 'working directory, relative to the repository root')
     .option('--env <KEY=VALUE>', 'extra environment variable (repeatable)', collect, [])
+    .option('--prompt <text>', 'initial task, passed the way the harness takes it (argument, or typed once it is ready)')
     .option('--json', 'print the agent record as JSON')
     .argument('[command...]', 'command and arguments (after --); default: the harness command')
     .passThroughOptions()
-    .action(async (command: string[], opts: { name?: string; harness: string; cwd?: string; env: string[]; json?: boolean }) => {
+    .action(async (command: string[], opts: { name?: string; harness: string; cwd?: string; env: string[]; prompt?: string; json?: boolean }) => {
       const c = ctx();
       if (!isHarness(opts.harness)) throw new UserError(`unknown harness "${opts.harness}"; use one of ${HARNESSES.join(', ')}`, 'bad-harness');
       const env = agentEnv(c.io.env, parseEnvPairs(opts.env));
       const cwd = opts.cwd === undefined ? c.io.cwd : opts.cwd;
       await withServer(c, async (conn) => {
-        const { agent } = await conn.request('spawn', { name: opts.name, harness: opts.harness as HarnessName, command, cwd, env });
+        const { agent } = await conn.request('spawn', { name: opts.name, harness: opts.harness as HarnessName, command, cwd, env, prompt: opts.prompt });
         c.io.stdout.write(opts.json ? json(agentJson(agent)) : `${agent.name}\n`);
       });
     });
