@@ -7,6 +7,7 @@ import { FanoutError } from '../core/errors.js';
 import { VERSION } from '../version.js';
 import { registerAgentCommands } from './commands/agents.js';
 import { registerDashboardCommands } from './commands/dashboard.js';
+import { registerDomainCommands } from './commands/domains.js';
 import { registerServerCommands } from './commands/server.js';
 import type { Context, Io } from './context.js';
 import { makeContext } from './context.js';
@@ -36,6 +37,7 @@ export function buildProgram(io: Io): Command {
     });
   registerDashboardCommands(program, ctx);
   registerAgentCommands(program, ctx);
+  registerDomainCommands(program, ctx);
   registerServerCommands(program, ctx);
   return program;
 }

@@ -7,6 +7,9 @@
 import { z } from 'zod';
 import type { AgentRecord } from '../core/agent.js';
 import { HARNESSES, STATUSES } from '../core/agent.js';
+import type { Claim } from '../core/domains/claims.js';
+import type { Touch } from '../core/domains/ledger.js';
+import type { Overlap } from '../core/domains/overlaps.js';
 import type { ErrorInfo } from '../core/errors.js';
 import type { ScreenPatch } from '../core/screen.js';
 
@@ -46,6 +49,8 @@ export const requestSchema = z.discriminatedUnion('type', [
     screens: z.union([z.literal('*'), z.array(agentRef)]),
     /** Receive the agent list whenever it changes. */
     agents: z.boolean().optional(),
+    /** Receive overlaps and per-agent file summaries whenever they change. */
+    domains: z.boolean().optional(),
   }),
   z.object({ type: z.literal('attach'), agent: agentRef }),
   z.object({ type: z.literal('detach') }),
@@ -57,6 +62,20 @@ export const requestSchema = z.discriminatedUnion('type', [
     timeoutMs: z.number().int().min(0).max(7 * 24 * 3600 * 1000).optional(),
   }),
   z.object({ type: z.literal('shutdown') }),
+  z.object({
+    type: z.literal('claim'),
+    agent: agentRef,
+    /** Patterns as the user typed them; the server canonicalises them against `cwd`. */
+    globs: z.array(z.string().min(1).max(1000)).min(1).max(100),
+    cwd: z.string(),
+    ttlMs: z.number().optional(),
+    force: z.boolean().optional(),
+  }),
+  z.object({ type: z.literal('claims') }),
+  z.object({ type: z.literal('release'), agent: agentRef, globs: z.array(z.string().max(1000)).optional(), cwd: z.string() }),
+  z.object({ type: z.literal('touched'), agent: agentRef }),
+  z.object({ type: z.literal('overlaps') }),
+  z.object({ type: z.literal('acknowledge'), id: z.string().min(1).max(2000) }),
   z.object({
     type: z.literal('hook'),
     /** The agent id and secret token fanout put in the agent's environment. */
@@ -113,6 +132,17 @@ export interface Results {
   wait: { agent: AgentRecord };
   shutdown: Record<string, never>;
   hook: { accepted: boolean };
+  claim: { claims: Claim[] };
+  claims: { claims: Claim[] };
+  release: { released: Claim[] };
+  touched: { agent: AgentRecord; files: Touch[]; domains: string[] };
+  overlaps: { overlaps: Overlap[] };
+  acknowledge: { overlap: Overlap };
+}
+
+export interface AgentDomains {
+  files: number;
+  domains: string[];
 }
 
 export type Reply =
@@ -124,6 +154,7 @@ export type ServerEvent =
   | { type: 'agents'; agents: AgentRecord[] }
   | { type: 'screen'; agent: string; patch: ScreenPatch }
   | { type: 'output'; agent: string; data: string }
+  | { type: 'domains'; overlaps: Overlap[]; summaries: Record<string, AgentDomains> }
   | { type: 'bye'; reason: string };
 
 export type ServerMessage = Reply | ServerEvent;

@@ -71,6 +71,13 @@ export class AgentHost {
     return this.proc !== null;
   }
 
+  /** For attribution: when the agent last printed, and whether it is mid-turn. */
+  activity(): { lastActiveAt: number; working: boolean } {
+    const state = this.status.current;
+    // Activity-derived `working` is just recent output, already in lastActiveAt.
+    return { lastActiveAt: state.lastOutputAt ?? 0, working: state.status === 'working' && state.source !== 'process' };
+  }
+
   start(spec: SpawnSpec): void {
     const proc = pty.spawn(spec.file, spec.args, {
       name: 'xterm-256color',

@@ -11,6 +11,7 @@ export class Connection {
   readonly decoder = createLineDecoder(MAX_MESSAGE_BYTES);
   screens: ReadonlySet<string> | '*' | null = null;
   agentsFeed = false;
+  domainsFeed = false;
   /** Agent id whose raw output this client receives. */
   attached: string | null = null;
   /** Output held back while an attach snapshot is being taken. */

@@ -21,6 +21,9 @@ import type { Logger } from './log.js';
 import { ScreenFrames } from './screen-frames.js';
 import { Store } from './store.js';
 import { Waiters } from './waiters.js';
+import { domainHandlers } from './domains/domain-handlers.js';
+import { DomainService } from './domains/domain-service.js';
+import { globalExcludesFile } from './watch/gitignore.js';
 
 export interface ServerOptions {
   repo: RepoInfo;
@@ -33,7 +36,14 @@ export interface ServerOptions {
   random?: () => number;
   /** Called once the server has stopped (after `shutdown`), e.g. to exit the process. */
   onStopped?: () => void;
+  /** Folder depth that stands for a file's domain. */
+  domainDepth?: number;
+  /** Skip the file watcher (tests of other parts). */
+  watch?: boolean;
 }
+
+/** Overlap and summary broadcasts are coalesced to this interval. */
+const DOMAINS_BROADCAST_MS = 50;
 
 type Handler<T extends Request['type']> = (conn: Connection, req: Extract<Request, { type: T }>) => Results[T] | Promise<Results[T]>;
 
@@ -47,6 +57,9 @@ export class FanoutServer {
   private net!: net.Server;
   private releaseLock!: () => void;
   readonly agents: AgentManager;
+  readonly domains: DomainService;
+  private readonly domainHandlers: ReturnType<typeof domainHandlers>;
+  private domainsTimer: NodeJS.Timeout | undefined;
 
   private constructor(
     private readonly opts: ServerOptions,
@@ -71,6 +84,16 @@ export class FanoutServer {
         changed: (host) => this.agentChanged(host),
       },
     });
+    this.domains = new DomainService({
+      repo: opts.repo,
+      store,
+      log: opts.log,
+      depth: opts.domainDepth ?? 2,
+      globalExcludesFile: globalExcludesFile(opts.repo.root, opts.env ?? process.env),
+      sharedHosts: () => this.agents.liveHosts().filter((h) => h.record.isolation !== 'worktree'),
+      changed: () => this.scheduleDomainsBroadcast(),
+    });
+    this.domainHandlers = domainHandlers(opts.repo, this.agents, () => this.domains);
   }
 
   static async start(opts: ServerOptions): Promise<FanoutServer> {
@@ -86,11 +109,21 @@ export class FanoutServer {
       server.releaseLock = releaseLock;
       await server.listen();
       opts.log.info(`server ${process.pid} listening on ${opts.paths.socket} for ${opts.repo.root}`);
+      if (opts.watch !== false) server.startWatching();
       return server;
     } catch (err) {
       releaseLock();
       throw err;
     }
+  }
+
+  /** The watcher starts after the socket answers: a large repository must not delay the first command. */
+  private startWatching(): void {
+    const started = Date.now();
+    this.domains.start().then(
+      () => this.opts.log.info(`watching ${this.opts.repo.root} (ready in ${Date.now() - started} ms)`),
+      (err: unknown) => this.opts.log.error(`file watcher failed: ${err instanceof Error ? err.message : String(err)}; overlaps are off`),
+    );
   }
 
   private listen(): Promise<void> {
@@ -160,6 +193,7 @@ export class FanoutServer {
     remove: (_conn, req) => {
       const agent = this.agents.remove(req.agent);
       this.waiters.agentRemoved(agent);
+      this.domains.forgetAgent(agent.id);
       this.broadcastAgents();
       return { agent };
     },
@@ -177,11 +211,13 @@ export class FanoutServer {
     subscribe: (conn, req) => {
       conn.screens = req.screens === '*' ? '*' : new Set(req.screens);
       conn.agentsFeed = req.agents ?? conn.agentsFeed;
+      conn.domainsFeed = req.domains ?? conn.domainsFeed;
       for (const key of conn.screenKeys.keys()) if (!conn.wantsScreen(key, '')) conn.screenKeys.delete(key);
       for (const host of this.agents.liveHosts()) {
         if (conn.wantsScreen(host.record.id, host.record.name) && !conn.screenKeys.has(host.record.id)) this.frames.sendFull(conn, host);
       }
       if (conn.agentsFeed) conn.send({ type: 'agents', agents: this.agents.list() });
+      if (conn.domainsFeed) conn.send(this.domainsEvent());
       return {};
     },
     attach: (conn, req) => {
@@ -227,14 +263,36 @@ export class FanoutServer {
       }
       const signal = map(req.event, req.payload);
       if (signal.ignored) this.opts.log.info(`hook ${req.harness} ${req.event} for ${target.record.name}: ${signal.ignored}`);
+      if (signal.files) this.domains.hookFiles(target, signal.files);
       target.hookSignal(signal.status, signal.weak ?? false, signal.sessionId);
       return { accepted: signal.status !== undefined || signal.sessionId !== undefined };
     },
+    claim: (_conn, req) => this.domainHandlers.claim(req),
+    claims: () => this.domainHandlers.claims(),
+    release: (_conn, req) => this.domainHandlers.release(req),
+    touched: (_conn, req) => this.domainHandlers.touched(req),
+    overlaps: () => this.domainHandlers.overlaps(),
+    acknowledge: (_conn, req) => this.domainHandlers.acknowledge(req),
     shutdown: () => {
       setImmediate(() => void this.stop('shutdown requested'));
       return {};
     },
   };
+
+  private domainsEvent() {
+    return { type: 'domains' as const, overlaps: this.domains.overlaps(), summaries: this.domains.summaries(this.agents.list()) };
+  }
+
+  private scheduleDomainsBroadcast(): void {
+    if (this.domainsTimer) return;
+    this.domainsTimer = setTimeout(() => {
+      this.domainsTimer = undefined;
+      const watchers = [...this.conns].filter((c) => c.domainsFeed);
+      if (watchers.length === 0) return;
+      const event = this.domainsEvent();
+      for (const conn of watchers) conn.send(event);
+    }, DOMAINS_BROADCAST_MS);
+  }
 
   private liveHost(ref: string): AgentHost {
     const rec = this.agents.find(ref);
@@ -297,6 +355,8 @@ export class FanoutServer {
     this.stopping = true;
     this.opts.log.info(`stopping: ${reason}`);
     await this.agents.killAll();
+    await this.domains.stop();
+    clearTimeout(this.domainsTimer);
     this.frames.stop();
     this.waiters.cancelAll('the fanout server stopped');
     await this.store.flush();

@@ -8,16 +8,26 @@ import path from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import type { AgentRecord } from '../core/agent.js';
+import type { Claim } from '../core/domains/claims.js';
+import type { Ledger } from '../core/domains/ledger.js';
+import type { Overlap } from '../core/domains/overlaps.js';
+
+export interface DomainState {
+  ledger: Ledger;
+  claims: Claim[];
+  overlaps: Overlap[];
+}
 
 export interface StateData {
   version: 1;
   ptySize: { cols: number; rows: number };
   agents: AgentRecord[];
+  domains: DomainState;
 }
 
 export const DEFAULT_PTY_SIZE = { cols: 120, rows: 36 };
 
-const defaults = (): StateData => ({ version: 1, ptySize: { ...DEFAULT_PTY_SIZE }, agents: [] });
+const defaults = (): StateData => ({ version: 1, ptySize: { ...DEFAULT_PTY_SIZE }, agents: [], domains: { ledger: { touches: [] }, claims: [], overlaps: [] } });
 
 export interface OpenedStore {
   store: Store;

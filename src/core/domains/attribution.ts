@@ -21,7 +21,8 @@ export function agentIdOf(actor: ActorKey): string | null {
 
 /** How long a hook's mention of a file, or an agent's activity, explains a change. */
 export const HOOK_WINDOW_MS = 5000;
-export const ACTIVITY_WINDOW_MS = 2000;
+/** Agents print as they act: a write this soon after an agent's output is its likely author. */
+export const ACTIVITY_WINDOW_MS = 600;
 
 export interface AttributionInput {
   path: string;
@@ -32,7 +33,11 @@ export interface AttributionInput {
   hookTouches: ReadonlyArray<{ agentId: string; path: string; at: number }>;
   /** Agents with a process that has the file open (sampled from /proc). */
   openBy: readonly string[];
-  /** For each agent in the shared checkout: when it last worked or printed output. */
+  /**
+   * For each agent in the shared checkout: when it last printed output, and
+   * whether a hook or its screen says it is mid-turn (a turn can write
+   * files silently).
+   */
   activity: ReadonlyArray<{ agentId: string; lastActiveAt: number; working: boolean }>;
   /** A git operation (checkout, merge, stash…) was running at the time. */
   gitOperation: boolean;
@@ -56,7 +61,9 @@ export function attribute(input: AttributionInput): Attribution {
   const open = [...new Set(input.openBy)];
   if (open.length === 1) return { actor: agentActor(open[0] as string), confidence: 'likely', candidates: [], evidence: "the file is open in the agent's process tree" };
   if (open.length > 1) return ambiguous(open, 'the file is open in several agents');
-  const active = input.activity.filter((a) => a.working || input.at - a.lastActiveAt <= ACTIVITY_WINDOW_MS).map((a) => a.agentId);
+  const recent = (a: { lastActiveAt: number }) => input.at - a.lastActiveAt <= ACTIVITY_WINDOW_MS && a.lastActiveAt <= input.at + ACTIVITY_WINDOW_MS;
+  const printing = input.activity.filter(recent).map((a) => a.agentId);
+  const active = printing.length > 0 ? printing : input.activity.filter((a) => a.working).map((a) => a.agentId);
   if (active.length === 1) return { actor: agentActor(active[0] as string), confidence: 'likely', candidates: [], evidence: 'the only agent active at the time' };
   if (active.length > 1) return ambiguous(active, 'several agents were active at the time');
   return { actor: 'operator', confidence: 'likely', candidates: [], evidence: 'no agent was active: the operator' };

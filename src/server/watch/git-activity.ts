@@ -16,11 +16,18 @@ export class GitActivity {
   private readonly watchers: fs.FSWatcher[] = [];
   private busyUntil = 0;
 
-  constructor(private readonly gitDirs: readonly string[]) {
+  /** `onSettled`: git finished something (a commit, merge, checkout) that may have cleaned the tree. */
+  constructor(
+    private readonly gitDirs: readonly string[],
+    onSettled: () => void = () => undefined,
+  ) {
     for (const dir of gitDirs) {
       try {
         const w = fs.watch(dir, { persistent: false }, (_event, name) => {
-          if (name && SIGNALS.has(String(name))) this.busyUntil = Date.now() + GIT_GRACE_MS;
+          if (!name || !SIGNALS.has(String(name))) return;
+          this.busyUntil = Date.now() + GIT_GRACE_MS;
+          if (String(name) === 'index.lock' && !fs.existsSync(path.join(dir, 'index.lock'))) onSettled();
+          else if (String(name) !== 'index.lock') onSettled();
         });
         w.on('error', () => undefined);
         this.watchers.push(w);

@@ -7,7 +7,9 @@
  * `.git` is always ignored. The `ignore` package implements the pattern
  * syntax exactly as git documents it.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import ignore from 'ignore';
 import type { Ignore } from 'ignore';
@@ -90,4 +92,16 @@ export class GitIgnore {
     }
     return levels;
   }
+}
+
+/** The user's global excludes: core.excludesFile, else $XDG_CONFIG_HOME/git/ignore, as git resolves it. */
+export function globalExcludesFile(root: string, env: NodeJS.ProcessEnv): string | null {
+  try {
+    const configured = execFileSync('git', ['config', '--path', '--get', 'core.excludesFile'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    if (configured) return configured;
+  } catch {
+    // Unset: fall through to git's default location.
+  }
+  const base = env.XDG_CONFIG_HOME || path.join(env.HOME || os.homedir(), '.config');
+  return path.join(base, 'git', 'ignore');
 }
