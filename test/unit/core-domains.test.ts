@@ -147,6 +147,14 @@ describe('ledger and overlaps', () => {
     expect(d.map((x) => [x.kind, x.actors])).toEqual([['possible', ['agent:A', 'agent:B', 'agent:C']]]);
   });
 
+  it('possible when two ambiguous writes hit one file, never for a single one', () => {
+    const amb = (at: number) => touch('f.ts', 'unknown', at, { confidence: 'ambiguous', candidates: ['agent:A', 'agent:B'] });
+    const once = recordTouch(emptyLedger(), amb(1));
+    expect(computeOverlaps(once, [], 5, 2)).toHaveLength(0);
+    const twice = recordTouch(once, amb(2));
+    expect(computeOverlaps(twice, [], 5, 2).map((d) => [d.kind, d.place, d.actors])).toEqual([['possible', 'f.ts', ['agent:A', 'agent:B']]]);
+  });
+
   it('renames record the old path as deleted and the new one as changed', () => {
     const ledger = recordRename(emptyLedger(), 'a.txt', touch('b.txt', 'agent:A', 1));
     expect(ledger.touches.map((t) => [t.path, t.deleted])).toEqual([['a.txt', true], ['b.txt', false]]);

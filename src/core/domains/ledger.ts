@@ -37,20 +37,23 @@ export interface TouchEvent {
   confidence: Confidence;
   evidence: string;
   deleted: boolean;
+  /** Writes this event stands for (coalesced watcher events); 1 when omitted. */
+  writes?: number;
 }
 
 export function recordTouch(ledger: Ledger, ev: TouchEvent): Ledger {
   const i = ledger.touches.findIndex((t) => t.path === ev.path && t.actor === ev.actor && sameCandidates(t.candidates, ev.candidates));
   const touches = [...ledger.touches];
+  const { writes = 1, ...touch } = ev;
   if (i === -1) {
-    touches.push({ ...ev, firstAt: ev.at, lastAt: ev.at, count: 1, lines: null });
+    touches.push({ ...touch, firstAt: ev.at, lastAt: ev.at, count: writes, lines: null });
   } else {
     const t = touches[i] as Touch;
     const stronger = RANK[ev.confidence] >= RANK[t.confidence];
     touches[i] = {
       ...t,
       lastAt: Math.max(t.lastAt, ev.at),
-      count: t.count + 1,
+      count: t.count + writes,
       deleted: ev.deleted,
       confidence: stronger ? ev.confidence : t.confidence,
       evidence: stronger ? ev.evidence : t.evidence,

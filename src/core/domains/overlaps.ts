@@ -5,7 +5,7 @@
  * | hot      | two actors touched the same file                          |
  * | warm     | two actors touched the same domain (different files)      |
  * | claimed  | an actor touched a path inside another agent's live claim |
- * | possible | an ambiguous change touches another actor's file          |
+ * | possible | ambiguous changes may be two actors on one file            |
  *
  * An overlap's id is its kind and place, so it is raised once and then
  * grows (more actors, more files) in place; it clears when the ledger no
@@ -82,11 +82,15 @@ export function computeOverlaps(ledger: Ledger, claims: readonly Claim[], now: n
       drafts.push(draft('claimed', t.path, [t], uniq([holder, t.actor]), [`${c.agentName} claims ${c.glob}`, describeTouch(t)]));
     }
   }
-  for (const t of ledger.touches.filter((x) => !isKnown(x))) {
-    const others = known.filter((k) => k.path === t.path && !t.candidates.includes(k.actor));
-    if (others.length === 0) continue;
-    const actors = uniq([...t.candidates, ...others.map((o) => o.actor)]);
-    drafts.push(draft('possible', t.path, [t, ...others], actors, [describeTouch(t), ...others.map(describeTouch)]));
+  for (const [path, touches] of group(ledger.touches.filter((x) => !isKnown(x)), (t) => t.path)) {
+    if (hotPaths.has(path)) continue;
+    const others = known.filter((k) => k.path === path);
+    const actors = uniq([...touches.flatMap((t) => t.candidates), ...others.map((o) => o.actor)]);
+    // One ambiguous write is one author we cannot name; repeated ones, or one
+    // beside a known author, may be two authors on one file.
+    const writes = touches.reduce((n, t) => n + t.count, 0) + others.length;
+    if (actors.length < 2 || writes < 2) continue;
+    drafts.push(draft('possible', path, [...touches, ...others], actors, [...touches, ...others].map(describeTouch)));
   }
   return drafts;
 }

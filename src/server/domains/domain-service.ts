@@ -165,7 +165,7 @@ export class DomainService {
         gitOperation: change.byGit,
       });
       if (verdict.ignore) continue;
-      const ev = { path: change.path, at: change.at, actor: verdict.actor, candidates: verdict.candidates, confidence: verdict.confidence, evidence: verdict.evidence, deleted: change.kind === 'unlink' };
+      const ev = { path: change.path, at: change.at, actor: verdict.actor, candidates: verdict.candidates, confidence: verdict.confidence, evidence: verdict.evidence, deleted: change.kind === 'unlink', writes: change.events };
       ledger = change.kind === 'rename' && change.from ? recordRename(ledger, change.from, ev) : recordTouch(ledger, ev);
     }
     this.commit({ ledger });

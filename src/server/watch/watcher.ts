@@ -21,6 +21,8 @@ export interface FileChange {
   at: number;
   /** Made by git itself (checkout, merge, stash…). */
   byGit: boolean;
+  /** Raw events folded into this one: two quick writes by two agents stay two. */
+  events: number;
 }
 
 export const QUIET_MS = 40;
@@ -36,7 +38,7 @@ export interface WatcherOptions {
   onError: (message: string) => void;
 }
 
-type Raw = { kind: 'add' | 'change' | 'unlink'; at: number; ino: number | null };
+type Raw = { kind: 'add' | 'change' | 'unlink'; at: number; ino: number | null; events: number };
 
 export class RepoWatcher {
   private watcher: FSWatcher | null = null;
@@ -107,10 +109,11 @@ export class RepoWatcher {
     const now = Date.now();
     if (this.pending.size === 0) this.firstPendingAt = now;
     const prior = this.pending.get(rel);
+    const events = (prior?.events ?? 0) + 1;
     // add then change within a batch is still an add; add then unlink cancels out.
-    if (prior?.kind === 'add' && kind === 'change') return;
-    if (prior?.kind === 'add' && kind === 'unlink') this.pending.delete(rel);
-    else this.pending.set(rel, { kind, at: now, ino });
+    if (prior?.kind === 'add' && kind === 'change') this.pending.set(rel, { ...prior, events });
+    else if (prior?.kind === 'add' && kind === 'unlink') this.pending.delete(rel);
+    else this.pending.set(rel, { kind, at: now, ino, events });
     clearTimeout(this.quiet);
     const wait = now - this.firstPendingAt >= MAX_BATCH_MS ? 0 : QUIET_MS;
     this.quiet = setTimeout(() => this.flush(), wait);
@@ -133,8 +136,8 @@ export class RepoWatcher {
       if (r.kind === 'unlink' && r.ino !== null && added.has(r.ino)) {
         const to = added.get(r.ino) as string;
         renamedTo.add(to);
-        changes.push({ path: to, kind: 'rename', from: p, at: r.at, byGit });
-      } else changes.push({ path: p, kind: r.kind, at: r.at, byGit });
+        changes.push({ path: to, kind: 'rename', from: p, at: r.at, byGit, events: 1 });
+      } else changes.push({ path: p, kind: r.kind, at: r.at, byGit, events: r.events });
     }
     this.recentAdds = new Map([...this.recentAdds].filter(([, a]) => now - a.at <= RENAME_WINDOW_MS));
     for (const c of changes) if (c.kind === 'add' && !renamedTo.has(c.path) && raw.get(c.path)?.ino != null) this.recentAdds.set(raw.get(c.path)?.ino as number, { path: c.path, at: now });
