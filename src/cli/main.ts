@@ -1,6 +1,13 @@
 #!/usr/bin/env node
 // The `fanout` binary: hands the real process streams to the program.
 const args = process.argv.slice(2);
+// `fanout capture x | head` closes the pipe early: the reader is done, which is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
 if (args[0] === 'hook') {
   // Hooks run on every harness event: skip loading the whole CLI.
   const { runHook } = await import('./hook.js');

@@ -1,12 +1,12 @@
 /**
  * The one protocol between the server and every client (dashboard, CLI,
  * hooks). Newline-delimited JSON over a Unix socket. The message set is
- * closed: anything that fails these schemas gets an error reply and the
- * connection (and server) carry on.
+ * closed: the server validates requests with ./schema.ts, and anything that
+ * fails gets an error reply while the connection and server carry on.
+ * This module holds only types and constants, so clients (the CLI, hooks)
+ * never load the validation library.
  */
-import { z } from 'zod';
 import type { AgentRecord } from '../core/agent.js';
-import { HARNESSES, STATUSES } from '../core/agent.js';
 import type { Claim } from '../core/domains/claims.js';
 import type { Touch } from '../core/domains/ledger.js';
 import type { Overlap } from '../core/domains/overlaps.js';
@@ -17,80 +17,10 @@ export const PROTOCOL_VERSION = 1;
 /** Longest line the server will buffer from a client before dropping it. */
 export const MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
-const agentRef = z.string().min(1).max(200);
-const size = { cols: z.number().int().min(2).max(1000), rows: z.number().int().min(2).max(500) };
+import type { Request } from './schema.js';
 
-export const requestSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('hello'), protocol: z.number().int(), client: z.enum(['cli', 'dashboard', 'hook', 'bench']) }),
-  z.object({ type: z.literal('status') }),
-  z.object({ type: z.literal('list') }),
-  z.object({
-    type: z.literal('spawn'),
-    name: z.string().max(200).optional(),
-    harness: z.enum(HARNESSES),
-    command: z.array(z.string()).optional(),
-    cwd: z.string().optional(),
-    env: z.record(z.string(), z.string()).optional(),
-    /** The initial task, given the way the harness takes it (argument or typed). */
-    prompt: z.string().max(100_000).optional(),
-  }),
-  z.object({ type: z.literal('kill'), agent: agentRef, force: z.boolean().optional() }),
-  z.object({ type: z.literal('remove'), agent: agentRef }),
-  z.object({ type: z.literal('input'), agent: agentRef, data: z.string().max(1024 * 1024) }),
-  z.object({
-    type: z.literal('capture'),
-    agent: agentRef,
-    ansi: z.boolean().optional(),
-    scrollback: z.number().int().min(0).max(1_000_000).optional(),
-  }),
-  z.object({
-    type: z.literal('subscribe'),
-    /** Agents whose screens this client shows; '*' for all. */
-    screens: z.union([z.literal('*'), z.array(agentRef)]),
-    /** Receive the agent list whenever it changes. */
-    agents: z.boolean().optional(),
-    /** Receive overlaps and per-agent file summaries whenever they change. */
-    domains: z.boolean().optional(),
-  }),
-  z.object({ type: z.literal('attach'), agent: agentRef }),
-  z.object({ type: z.literal('detach') }),
-  z.object({ type: z.literal('resize'), ...size }),
-  z.object({
-    type: z.literal('wait'),
-    agent: agentRef,
-    statuses: z.array(z.enum(STATUSES)).min(1),
-    timeoutMs: z.number().int().min(0).max(7 * 24 * 3600 * 1000).optional(),
-  }),
-  z.object({ type: z.literal('shutdown') }),
-  z.object({
-    type: z.literal('claim'),
-    agent: agentRef,
-    /** Patterns as the user typed them; the server canonicalises them against `cwd`. */
-    globs: z.array(z.string().min(1).max(1000)).min(1).max(100),
-    cwd: z.string(),
-    ttlMs: z.number().optional(),
-    force: z.boolean().optional(),
-  }),
-  z.object({ type: z.literal('claims') }),
-  z.object({ type: z.literal('release'), agent: agentRef, globs: z.array(z.string().max(1000)).optional(), cwd: z.string() }),
-  z.object({ type: z.literal('touched'), agent: agentRef }),
-  z.object({ type: z.literal('overlaps') }),
-  z.object({ type: z.literal('acknowledge'), id: z.string().min(1).max(2000) }),
-  z.object({
-    type: z.literal('hook'),
-    /** The agent id and secret token fanout put in the agent's environment. */
-    agentId: z.string().min(1).max(64),
-    token: z.string().min(1).max(128),
-    harness: z.enum(HARNESSES),
-    event: z.string().max(200),
-    payload: z.unknown(),
-  }),
-]);
-
-export type Request = z.infer<typeof requestSchema>;
+export type { Request };
 export type RequestType = Request['type'];
-
-export const envelopeSchema = z.object({ id: z.number().int().nonnegative() }).passthrough();
 
 export interface RepoInfo {
   /** The key the server is per: the repository's common git dir, or the folder when outside git. */
@@ -158,20 +88,3 @@ export type ServerEvent =
   | { type: 'bye'; reason: string };
 
 export type ServerMessage = Reply | ServerEvent;
-
-/**
- * Validates one decoded client message. Returns the request or a reason;
- * the id is recovered even from an invalid message so the error can be
- * matched to its call.
- */
-export function parseRequest(raw: unknown): { id: number; request: Request } | { id: number | null; error: string } {
-  const env = envelopeSchema.safeParse(raw);
-  if (!env.success) return { id: null, error: 'message must be a JSON object with a numeric id' };
-  const parsed = requestSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const where = issue && issue.path.length ? ` at ${issue.path.join('.')}` : '';
-    return { id: env.data.id, error: `invalid request${where}: ${issue?.message ?? 'unknown shape'}` };
-  }
-  return { id: env.data.id, request: parsed.data };
-}

@@ -16,6 +16,7 @@ const { SerializeAddon } = serializeAddon;
 export interface EmulatorOptions {
   cols: number;
   rows: number;
+  /** Lines of history kept as text (`fanout capture --scrollback`). */
   scrollback: number;
   /** Bytes the emulator sends back to the program (query answers). */
   onResponse: (data: string) => void;
@@ -24,18 +25,64 @@ export interface EmulatorOptions {
 /** The colours fanout reports when a harness asks (a dark theme, like most terminals). */
 const REPORTED_COLOURS: Record<number, string> = { 10: 'rgb:d0d0/d0d0/d0d0', 11: 'rgb:1c1c/1c1c/1c1c', 12: 'rgb:d0d0/d0d0/d0d0' };
 
+/**
+ * xterm stores 12 bytes per column for every line, however short, so 10k
+ * lines of 120 columns cost ~14.5 MB per agent. It keeps only this many
+ * lines with their attributes (for repaints and `capture --ansi`); deeper
+ * history is kept as plain text, recorded as each line scrolls off.
+ */
+export const STYLED_SCROLLBACK = 300;
+
+/** A fixed-size ring of text lines. */
+class TextHistory {
+  private readonly lines: string[] = [];
+  private start = 0;
+
+  constructor(private readonly limit: number) {}
+
+  push(line: string): void {
+    if (this.limit === 0) return;
+    if (this.lines.length < this.limit) this.lines.push(line);
+    else {
+      this.lines[this.start] = line;
+      this.start = (this.start + 1) % this.limit;
+    }
+  }
+
+  /** The newest `n` lines, oldest first. */
+  tail(n: number): string[] {
+    const ordered = [...this.lines.slice(this.start), ...this.lines.slice(0, this.start)];
+    return n <= 0 ? [] : ordered.slice(-n);
+  }
+}
+
 export class Emulator {
   private readonly term: XTerm;
   private readonly serializer: InstanceType<typeof SerializeAddon>;
   private pendingBytes = 0;
   private cursorHidden = false;
+  private titleText = '';
   private readonly cell: IBufferCell;
+  private readonly history: TextHistory;
 
   constructor(opts: EmulatorOptions) {
-    this.term = new Terminal({ cols: opts.cols, rows: opts.rows, scrollback: opts.scrollback, allowProposedApi: true });
+    this.term = new Terminal({ cols: opts.cols, rows: opts.rows, scrollback: Math.min(opts.scrollback, STYLED_SCROLLBACK), allowProposedApi: true });
+    this.history = new TextHistory(opts.scrollback);
+    // Fires once per line scrolled, with that line now just above the viewport.
+    this.term.onScroll(() => {
+      const buffer = this.term.buffer.active;
+      if (buffer.type !== 'normal' || buffer.baseY === 0) return;
+      const text = buffer.getLine(buffer.baseY - 1)?.translateToString(true) ?? '';
+      // translateToString builds the line cell by cell and V8 keeps that rope
+      // (~1.7 KB a line); a copy through a Buffer keeps only the text (~90 B).
+      this.history.push(Buffer.from(text, 'utf8').toString('utf8'));
+    });
     this.serializer = new SerializeAddon();
     this.term.loadAddon(this.serializer);
     this.term.onData(opts.onResponse);
+    this.term.onTitleChange((t) => {
+      this.titleText = t;
+    });
     for (const [ident, value] of Object.entries(REPORTED_COLOURS)) {
       this.term.parser.registerOscHandler(Number(ident), (data) => {
         if (data !== '?') return false;
@@ -70,13 +117,9 @@ export class Emulator {
   get title(): string {
     return this.titleText;
   }
-  private titleText = '';
 
   onTitle(listener: (title: string) => void): void {
-    this.term.onTitleChange((t) => {
-      this.titleText = t;
-      listener(t);
-    });
+    this.term.onTitleChange(listener);
   }
 
   /** Whether the program asked for bracketed paste, so pasted newlines are not keypresses. */
@@ -121,18 +164,17 @@ export class Emulator {
   /** Plain text of the screen, with up to `scrollback` lines of history above it. */
   text(scrollback = 0): string {
     const buffer = this.term.buffer.active;
-    const first = Math.max(0, buffer.baseY - scrollback);
-    const out: string[] = [];
-    for (let y = first; y < buffer.baseY + this.term.rows; y++) {
+    const out: string[] = buffer.type === 'normal' ? this.history.tail(scrollback) : [];
+    for (let y = buffer.baseY; y < buffer.baseY + this.term.rows; y++) {
       out.push(buffer.getLine(y)?.translateToString(true) ?? '');
     }
     while (out.length > 0 && out[out.length - 1] === '') out.pop();
     return out.join('\n');
   }
 
-  /** The screen as escape sequences that repaint it on a real terminal. */
+  /** The screen as escape sequences that repaint it (history with styles goes back STYLED_SCROLLBACK lines). */
   serialize(scrollback = 0): string {
-    return this.serializer.serialize({ scrollback });
+    return this.serializer.serialize({ scrollback: Math.min(scrollback, STYLED_SCROLLBACK) });
   }
 
   dispose(): void {

@@ -1,7 +1,6 @@
 /** `fanout` (the dashboard) and `fanout demo`. */
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
-import { loadConfig } from '../../runtime/config.js';
 import type { Context } from '../context.js';
 import { agentEnv, connect, makeContext } from '../context.js';
 import { createDemoRepo, startDemoAgents } from '../demo.js';
@@ -12,9 +11,10 @@ async function openDashboard(c: Context): Promise<void> {
   if (!c.io.stdout.isTTY || !c.io.stdin.isTTY) {
     throw new UserError('the dashboard needs a terminal; from scripts use `fanout ls`, `fanout capture` and the other commands', 'no-tty');
   }
+  // Loaded before connecting, so a broken install fails without leaving a connection open.
+  const [{ loadConfig }, { runDashboard }] = await Promise.all([import('../../runtime/config.js'), import('../../ui/run.js')]);
   const config = loadConfig(c.repo.root, c.io.env);
   const conn = await connect(c);
-  const { runDashboard } = await import('../../ui/run.js');
   const hello = await conn.request('hello', { protocol: 1, client: 'dashboard' });
   try {
     const outcome = await runDashboard({

@@ -2,7 +2,6 @@
 import type { Command } from 'commander';
 import fs from 'node:fs';
 import { ExternalError, UserError } from '../../core/errors.js';
-import { loadConfig } from '../../runtime/config.js';
 import type { Context } from '../context.js';
 import { connect, connectIfRunning } from '../context.js';
 import { json } from '../format.js';
@@ -95,6 +94,8 @@ export function registerServerCommands(program: Command, ctx: Ctx): void {
     .description('run the server in the foreground (what the background process does)')
     .action(async () => {
       const c = ctx();
+      // Loaded here, not at the top: the config validator is only needed by the long-lived processes.
+      const { loadConfig } = await import('../../runtime/config.js');
       const config = loadConfig(c.repo.root, c.io.env);
       const { runServerProcess } = await import('../../server/main.js');
       await runServerProcess({ repo: c.repo, paths: c.paths, env: c.io.env, scrollback: config.scrollback, frameMs: config.frameMs });
