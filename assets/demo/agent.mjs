@@ -47,7 +47,6 @@ function makeRng(seed) {
   };
 }
 
-// eslint-disable-next-line no-control-regex -- stripping SGR codes is the point
 const visible = (s) => [...s.replace(/\x1b\[[0-9;]*m/g, '')].length;
 const clip = (s, n) => ([...s].length > n ? [...s].slice(0, Math.max(0, n - 1)).join('') + '…' : s);
 

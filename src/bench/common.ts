@@ -187,7 +187,6 @@ export function killGroup(pid: number, sig: NodeJS.Signals = 'SIGKILL'): void {
 
 /** Removes escape sequences so output can be searched as text. */
 export function stripAnsi(s: string): string {
-  // eslint-disable-next-line no-control-regex
   return s.replace(/\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>78cDEHMZ]/g, '');
 }
 

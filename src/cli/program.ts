@@ -9,6 +9,7 @@ import { registerAgentCommands } from './commands/agents.js';
 import { registerDashboardCommands } from './commands/dashboard.js';
 import { registerDomainCommands } from './commands/domains.js';
 import { registerServerCommands } from './commands/server.js';
+import { registerSetupCommands } from './commands/setup.js';
 import type { Context, Io } from './context.js';
 import { makeContext } from './context.js';
 
@@ -39,6 +40,7 @@ export function buildProgram(io: Io): Command {
   registerAgentCommands(program, ctx);
   registerDomainCommands(program, ctx);
   registerServerCommands(program, ctx);
+  registerSetupCommands(program, ctx);
   return program;
 }
 
