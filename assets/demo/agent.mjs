@@ -4,6 +4,8 @@
 // "✻ Worked for Ns", idle `❯` prompt between rules) that the dashboard's
 // status detection works on it, and it writes real files so the file watcher
 // and diff views have something to show. No dependencies, no build step.
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -58,6 +60,26 @@ function box(lines, cols, colour = C.dim) {
     return `${colour}│${C.reset} ${text}${' '.repeat(Math.max(0, inner - visible(text)))} ${colour}│${C.reset}`;
   };
   return [`${colour}╭${'─'.repeat(inner + 2)}╮${C.reset}`, ...lines.map(row), `${colour}╰${'─'.repeat(inner + 2)}╯${C.reset}`].join('\n');
+}
+
+/**
+ * Reports an event the way Claude Code's hooks do: `fanout hook claude EVENT`
+ * with the JSON on stdin. Inside fanout this gives exact status and file
+ * attribution; outside it (no FANOUT_* variables) it does nothing.
+ */
+function hook(s, event, extra = {}) {
+  const { FANOUT_AGENT_ID, FANOUT_NODE, FANOUT_CLI } = process.env;
+  if (!FANOUT_AGENT_ID || !FANOUT_NODE || !FANOUT_CLI) return;
+  const payload = { session_id: s.sessionId, cwd: process.cwd(), hook_event_name: event, ...extra };
+  try {
+    const child = spawn(FANOUT_NODE, [FANOUT_CLI, 'hook', 'claude', event], { stdio: ['pipe', 'ignore', 'ignore'], detached: true });
+    child.on('error', () => undefined);
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(JSON.stringify(payload));
+    child.unref();
+  } catch {
+    // A hook must never break the agent.
+  }
 }
 
 /** Appends a few plausible lines to a file under cwd; returns how many were added, or null if refused. */
@@ -124,6 +146,7 @@ async function runRound(s) {
   s.round += 1;
   s.roundStart = Date.now();
   s.interrupted = false;
+  hook(s, 'UserPromptSubmit');
   let asked = !s.opts.ask;
   for (let step = 0; step < s.opts.steps && !s.interrupted; step++) {
     await spin(s);
@@ -132,6 +155,7 @@ async function runRound(s) {
     for (const rel of mine) {
       const existed = fs.existsSync(rel);
       const added = writeFile(s, rel, step);
+      if (added !== null) hook(s, 'PostToolUse', { tool_name: existed ? 'Edit' : 'Write', tool_input: { file_path: path.resolve(rel) } });
       if (added === null) s.out(`${C.red}● Refused to write ${rel} (outside the working directory)${C.reset}\n`);
       else if (existed) s.out(`${C.green}●${C.reset} Edited ${C.bold}${rel}${C.reset} ${C.green}(+${added}${C.reset} ${C.red}−0)${C.reset}\n`);
       else s.out(`${C.green}●${C.reset} Write(${rel})\n  ⎿  Wrote ${added} lines to ${C.bold}${rel}${C.reset}\n`);
@@ -141,12 +165,16 @@ async function runRound(s) {
     if (!asked && (mine.length || !s.opts.files.length)) {
       asked = true;
       s.mode = 'question';
+      hook(s, 'PermissionRequest', { tool_name: 'Edit' });
       const yes = await ask(s, mine[0] ?? s.opts.files[0]);
+      hook(s, 'PostToolUse', { tool_name: 'Edit' });
       s.out(yes ? `${C.green}✓ Approved${C.reset}\n` : `${C.red}✗ Skipped${C.reset}\n`);
     }
   }
+  // Like Claude: an interrupted turn sends no Stop.
   if (s.interrupted) s.out(`  ⎿  ${C.red}Interrupted${C.reset} · What should I do instead?\n`);
-  else s.out(`● Done: ${s.opts.task}.\n${C.orange}✻${C.reset} Worked for ${Math.max(1, Math.round((Date.now() - s.roundStart) / 1000))}s\n`);
+  else hook(s, 'Stop');
+  if (!s.interrupted) s.out(`● Done: ${s.opts.task}.\n${C.orange}✻${C.reset} Worked for ${Math.max(1, Math.round((Date.now() - s.roundStart) / 1000))}s\n`);
   prompt(s);
 }
 
@@ -212,6 +240,7 @@ function main() {
   const s = {
     opts,
     rng: makeRng(opts.seed),
+    sessionId: randomUUID(),
     cols: stdout.columns || 80,
     mode: 'busy', round: 0, line: '', timer: null, wake: null, answer: null, roundStart: Date.now(),
     out: (text) => stdout.write(text),

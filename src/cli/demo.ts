@@ -1,7 +1,9 @@
 /**
  * `fanout demo`: a scratch repository with three scripted agents that
- * behave like coding agents (progress, file edits, a question), so a
- * newcomer sees fanout working without any real agent installed.
+ * behave like coding agents (progress, file edits, a question, Claude's
+ * hook events), so a newcomer sees fanout working without any real agent
+ * installed: statuses change, one agent waits for an answer, and two of
+ * them collide on src/api.js within seconds.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -26,7 +28,8 @@ export interface DemoAgent {
 export function demoAgents(): DemoAgent[] {
   return [
     { name: 'api', args: ['--task', 'Add input validation to the orders API', '--files', 'src/api.js,src/validate.js', '--ask', 'Do you want to make this edit to src/api.js?', '--speed', '900'] },
-    { name: 'ui', args: ['--task', 'Polish the settings page', '--files', 'src/ui/settings.js,src/ui/theme.css', '--speed', '1100'] },
+    // ui also edits src/api.js, which api is changing: the overlap a newcomer sees within seconds.
+    { name: 'ui', args: ['--task', 'Polish the settings page', '--files', 'src/ui/settings.js,src/api.js,src/ui/theme.css', '--speed', '1100'] },
     { name: 'docs', args: ['--task', 'Document the CLI flags', '--files', 'docs/cli.md,docs/flags.md', '--speed', '1300'] },
   ];
 }
@@ -50,7 +53,8 @@ export async function startDemoAgents(conn: ServerConnection, dir: string, env: 
   for (const agent of demoAgents()) {
     await conn.request('spawn', {
       name: agent.name,
-      harness: 'shell',
+      // The demo agents draw Claude's screens and send Claude's hook events.
+      harness: 'claude',
       command: [process.execPath, script, '--name', agent.name, '--loop', ...agent.args],
       cwd: dir,
       env: agentEnv(env),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { TouchEvent } from '../../src/core/domains/ledger.js';
-import { emptyLedger, forgetActor, recordRename, recordTouch, settleClean, summarise } from '../../src/core/domains/ledger.js';
+import { attributeByHook, emptyLedger, forgetActor, recordRename, recordTouch, settleClean, summarise } from '../../src/core/domains/ledger.js';
 import { attribute } from '../../src/core/domains/attribution.js';
 import type { AttributionInput } from '../../src/core/domains/attribution.js';
 import { addClaims, releaseClaims, renewClaims, ttlProblem } from '../../src/core/domains/claims.js';
@@ -153,6 +153,14 @@ describe('ledger and overlaps', () => {
     expect(computeOverlaps(once, [], 5, 2)).toHaveLength(0);
     const twice = recordTouch(once, amb(2));
     expect(computeOverlaps(twice, [], 5, 2).map((d) => [d.kind, d.place, d.actors])).toEqual([['possible', 'f.ts', ['agent:A', 'agent:B']]]);
+  });
+
+  it('a late hook turns the watcher’s timing guess into the hooked agent’s certain touch', () => {
+    let ledger = recordTouch(emptyLedger(), touch('src/api.js', 'unknown', 1000, { confidence: 'ambiguous', candidates: ['agent:A', 'agent:B'] }));
+    ledger = recordTouch(ledger, touch('src/api.js', 'agent:A', 200, { confidence: 'certain' }));
+    ledger = attributeByHook(ledger, 'src/api.js', 'agent:B', 1080, 5000);
+    expect(ledger.touches.map((t) => [t.actor, t.confidence])).toEqual([['agent:A', 'certain'], ['agent:B', 'certain']]);
+    expect(computeOverlaps(ledger, [], 2000, 2).map((d) => d.kind)).toEqual(['hot']);
   });
 
   it('renames record the old path as deleted and the new one as changed', () => {

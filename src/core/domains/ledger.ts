@@ -62,6 +62,22 @@ export function recordTouch(ledger: Ledger, ev: TouchEvent): Ledger {
   return { touches };
 }
 
+/**
+ * A hook event says `actor` wrote `path` at `at`. The watcher often saw the
+ * write first (a hook process takes longer to start than a watcher event
+ * to arrive) and could only guess by timing; guesses on that path within
+ * `windowMs` become this actor's certain touch.
+ */
+export function attributeByHook(ledger: Ledger, path: string, actor: ActorKey, at: number, windowMs: number): Ledger {
+  const guessed = (t: Touch) => t.path === path && t.confidence !== 'certain' && t.actor !== actor && at - t.lastAt <= windowMs && t.lastAt - at <= windowMs;
+  const replaced = ledger.touches.filter(guessed);
+  const kept: Ledger = { touches: ledger.touches.filter((t) => !guessed(t)) };
+  const writes = replaced.reduce((n, t) => n + t.count, 0) || 1;
+  const firstAt = Math.min(at, ...replaced.map((t) => t.firstAt));
+  const deleted = replaced.some((t) => t.deleted);
+  return recordTouch(kept, { path, at: firstAt, actor, candidates: [], confidence: 'certain', evidence: 'a hook event named the file', deleted, writes });
+}
+
 /** A rename is a delete of the old path and a change of the new one by the same actor. */
 export function recordRename(ledger: Ledger, from: string, ev: TouchEvent): Ledger {
   return recordTouch(recordTouch(ledger, { ...ev, path: from, deleted: true }), ev);

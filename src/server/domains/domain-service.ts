@@ -7,11 +7,11 @@
 import path from 'node:path';
 import type { AgentRecord } from '../../core/agent.js';
 
-import { agentActor, attribute } from '../../core/domains/attribution.js';
+import { HOOK_WINDOW_MS, agentActor, attribute } from '../../core/domains/attribution.js';
 import type { Claim, ClaimConflict } from '../../core/domains/claims.js';
 import { activeClaims, addClaims, releaseClaims, renewClaims } from '../../core/domains/claims.js';
 import type { ActorSummary, Ledger } from '../../core/domains/ledger.js';
-import { forgetActor, recordRename, recordTouch, setLines, settleClean, summarise } from '../../core/domains/ledger.js';
+import { attributeByHook, forgetActor, recordRename, recordTouch, setLines, settleClean, summarise } from '../../core/domains/ledger.js';
 import type { Overlap, OverlapUpdate } from '../../core/domains/overlaps.js';
 import { acknowledge, computeOverlaps, mergeOverlaps } from '../../core/domains/overlaps.js';
 import { canonicalPath } from '../../core/domains/repo-path.js';
@@ -103,16 +103,26 @@ export class DomainService {
     return out;
   }
 
-  /** Files a hook said the agent edited: certain evidence, remembered for the watcher's event too. */
+  /**
+   * Files a hook said the agent edited: certain evidence. Recorded at once
+   * (correcting a timing guess the watcher may already have made) and
+   * remembered for the watcher's own event of the same write.
+   */
   hookFiles(host: AgentHost, files: ReadonlyArray<{ path: string; action: string }>): void {
     const now = Date.now();
+    let ledger = this.state.ledger;
     for (const f of files) {
       if (f.action === 'read') continue;
       const rel = canonicalPath(f.path, this.deps.repo.root, path.relative(this.deps.repo.root, host.record.cwd));
-      if (!rel.ok || rel.value === '') continue;
+      if (!rel.ok || rel.value === '' || this.watcher?.ignores(rel.value)) continue;
       this.hookTouches.push({ agentId: host.record.id, path: rel.value, at: now });
+      ledger = attributeByHook(ledger, rel.value, agentActor(host.record.id), now, HOOK_WINDOW_MS);
     }
     this.hookTouches = this.hookTouches.filter((h) => now - h.at <= HOOK_MEMORY_MS);
+    if (ledger !== this.state.ledger) {
+      this.commit({ ledger });
+      void this.settle();
+    }
   }
 
   claim(agent: AgentRecord, globs: string[], ttlMs: number, force: boolean): { claims: Claim[]; conflicts: ClaimConflict[] } {

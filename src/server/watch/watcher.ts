@@ -94,6 +94,11 @@ export class RepoWatcher {
     });
   }
 
+  /** Whether git ignores a root-relative path (hooks can name files the watcher never sees). */
+  ignores(rel: string): boolean {
+    return this.opts.ignore.isIgnored(rel, false);
+  }
+
   async close(): Promise<void> {
     clearTimeout(this.quiet);
     await this.watcher?.close();
