@@ -5,11 +5,11 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { ExternalError } from '../core/errors.js';
 import type { RepoInfo } from '../protocol/messages.js';
 import { PROTOCOL_VERSION } from '../protocol/messages.js';
 import type { ServerPaths } from '../runtime/paths.js';
+import { cliEntry } from '../runtime/cli-entry.js';
 import { ensurePrivateDir } from '../runtime/paths.js';
 import { ServerConnection } from './connection.js';
 
@@ -28,11 +28,6 @@ async function tryConnect(paths: ServerPaths): Promise<ServerConnection | null> 
   } catch {
     return null;
   }
-}
-
-/** The CLI entry the server runs from: this file's sibling in the built tree. */
-export function cliEntry(): string {
-  return fileURLToPath(new URL('../cli/main.js', import.meta.url));
 }
 
 export function startServerProcess(repo: RepoInfo, paths: ServerPaths, env: NodeJS.ProcessEnv): void {

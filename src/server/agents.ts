@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { AgentRecord, HarnessName } from '../core/agent.js';
 import { generateName, nameProblem } from '../core/agent.js';
 import { UserError } from '../core/errors.js';
-import { cliEntry } from '../client/ensure-server.js';
+import { cliEntry } from '../runtime/cli-entry.js';
 import { HARNESS_REGISTRY } from '../harness/registry.js';
 import type { RepoInfo } from '../protocol/messages.js';
 import type { HostListener } from './agent-host.js';

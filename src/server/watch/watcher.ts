@@ -129,26 +129,32 @@ export class RepoWatcher {
     const raw = this.pending;
     this.pending = new Map();
     if (raw.size === 0) return;
-    const git = this.opts.git;
-    const changes: FileChange[] = [];
-    const added = new Map<number, string>();
     const now = Date.now();
-    for (const [ino, a] of this.recentAdds) if (now - a.at <= RENAME_WINDOW_MS) added.set(ino, a.path);
-    for (const [p, r] of raw) if (r.kind === 'add' && r.ino !== null) added.set(r.ino, p);
-    const renamedTo = new Set<string>();
-    for (const [p, r] of raw) {
-      const byGit = git?.busyAt(r.at) ?? false;
-      if (r.kind === 'unlink' && r.ino !== null && added.has(r.ino)) {
-        const to = added.get(r.ino) as string;
-        renamedTo.add(to);
-        changes.push({ path: to, kind: 'rename', from: p, at: r.at, byGit, events: 1 });
-      } else changes.push({ path: p, kind: r.kind, at: r.at, byGit, events: r.events });
-    }
     this.recentAdds = new Map([...this.recentAdds].filter(([, a]) => now - a.at <= RENAME_WINDOW_MS));
-    for (const c of changes) if (c.kind === 'add' && !renamedTo.has(c.path) && raw.get(c.path)?.ino != null) this.recentAdds.set(raw.get(c.path)?.ino as number, { path: c.path, at: now });
-    // The add half of a rename was reported as the rename itself.
-    this.opts.onBatch(changes.filter((c) => !(c.kind === 'add' && renamedTo.has(c.path))));
+    // Step 1: pair each unlink with an add of the same inode, in this batch or just before it.
+    const addedByInode = new Map<number, string>([...this.recentAdds].map(([ino, a]) => [ino, a.path]));
+    for (const [p, r] of raw) if (r.kind === 'add' && r.ino !== null) addedByInode.set(r.ino, p);
+    const renames = new Map<string, string>(); // new path → old path
+    for (const [p, r] of raw) {
+      const to = r.kind === 'unlink' && r.ino !== null ? addedByInode.get(r.ino) : undefined;
+      if (to !== undefined) renames.set(to, p);
+    }
+    const renamedFrom = new Set(renames.values());
+    // Step 2: report renames once, under their new path, and everything else as it came.
+    const changes: FileChange[] = [];
+    const byGit = (at: number) => this.opts.git?.busyAt(at) ?? false;
+    for (const [p, r] of raw) {
+      if (renamedFrom.has(p)) continue;
+      const from = renames.get(p);
+      if (from !== undefined) changes.push({ path: p, kind: 'rename', from, at: r.at, byGit: byGit(r.at), events: 1 });
+      else changes.push({ path: p, kind: r.kind, at: r.at, byGit: byGit(r.at), events: r.events });
+      if (r.kind === 'add' && from === undefined && r.ino !== null) this.recentAdds.set(r.ino, { path: p, at: now });
+    }
+    // An unlink whose add was reported in an earlier batch still becomes a rename.
+    for (const [to, from] of renames) if (!raw.has(to)) changes.push({ path: to, kind: 'rename', from, at: raw.get(from)?.at ?? now, byGit: byGit(now), events: 1 });
+    this.opts.onBatch(changes);
   }
+
 }
 
 function isDirectory(abs: string): boolean {
