@@ -10,6 +10,7 @@ export interface ServerProcessOptions {
   env: NodeJS.ProcessEnv;
   scrollback?: number | undefined;
   frameMs?: number | undefined;
+  domainDepth?: number | undefined;
 }
 
 export async function runServerProcess(opts: ServerProcessOptions): Promise<void> {
@@ -23,6 +24,7 @@ export async function runServerProcess(opts: ServerProcessOptions): Promise<void
       env: opts.env,
       ...(opts.scrollback !== undefined && { scrollback: opts.scrollback }),
       ...(opts.frameMs !== undefined && { frameMs: opts.frameMs }),
+      ...(opts.domainDepth !== undefined && { domainDepth: opts.domainDepth }),
       onStopped: () => setImmediate(() => process.exit(0)),
     });
   } catch (err) {
