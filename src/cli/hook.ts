@@ -19,8 +19,8 @@ interface HookIo {
 
 type Payload = { ok: true; value: unknown } | { ok: false; problem: string };
 
-function parse(text: string): Payload {
-  if (Buffer.byteLength(text) > MAX_PAYLOAD_BYTES) return { ok: false, problem: 'oversized payload dropped' };
+function parse(text: string, oversized: boolean): Payload {
+  if (oversized || Buffer.byteLength(text) > MAX_PAYLOAD_BYTES) return { ok: false, problem: `payload over ${MAX_PAYLOAD_BYTES / 1024 / 1024} MB dropped` };
   if (text.trim() === '') return { ok: true, value: null };
   try {
     return { ok: true, value: JSON.parse(text) as unknown };
@@ -29,8 +29,9 @@ function parse(text: string): Payload {
   }
 }
 
-function readStdin(stdin: NodeJS.ReadStream): Promise<string> {
-  if (stdin.isTTY) return Promise.resolve('');
+/** Reads stdin up to the limit; past it, keeps draining (so the harness never blocks) but keeps nothing. */
+function readStdin(stdin: NodeJS.ReadStream): Promise<{ text: string; oversized: boolean }> {
+  if (stdin.isTTY) return Promise.resolve({ text: '', oversized: false });
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -38,13 +39,12 @@ function readStdin(stdin: NodeJS.ReadStream): Promise<string> {
       clearTimeout(timer);
       stdin.removeAllListeners('data');
       stdin.pause();
-      resolve(Buffer.concat(chunks).toString('utf8'));
+      resolve({ text: size > MAX_PAYLOAD_BYTES ? '' : Buffer.concat(chunks).toString('utf8'), oversized: size > MAX_PAYLOAD_BYTES });
     };
     const timer = setTimeout(done, STDIN_TIMEOUT_MS);
     stdin.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      // Keep one byte past the limit so the size check can see it was exceeded.
-      if (size <= MAX_PAYLOAD_BYTES + 1) chunks.push(chunk);
+      if (size <= MAX_PAYLOAD_BYTES) chunks.push(chunk);
     });
     stdin.once('end', done);
     stdin.once('error', done);
@@ -67,13 +67,14 @@ export async function runHook(args: string[], io: HookIo): Promise<number> {
   const last = rest[rest.length - 1];
   const jsonArg = last !== undefined && last.trimStart().startsWith('{') ? last : undefined;
   const explicitEvent = rest[0] !== undefined && rest[0] !== jsonArg ? rest[0] : undefined;
-  const parsed = parse(jsonArg ?? (await readStdin(io.stdin)));
+  const input = jsonArg !== undefined ? { text: jsonArg, oversized: false } : await readStdin(io.stdin);
+  const parsed = parse(input.text, input.oversized);
   const payload = parsed.ok ? parsed.value : null;
-  const event = parsed.ok ? eventName(explicitEvent, payload) : `${explicitEvent ?? 'unknown'} (${parsed.problem})`;
+  const event = eventName(explicitEvent, payload);
   let conn: ServerConnection | undefined;
   try {
     conn = await ServerConnection.connect(socket);
-    const reply = conn.request('hook', { agentId, token, harness, event, payload });
+    const reply = conn.request('hook', { agentId, token, harness, event, payload, ...(!parsed.ok && { problem: parsed.problem }) });
     await Promise.race([reply, new Promise((resolve) => setTimeout(resolve, REPLY_TIMEOUT_MS).unref())]);
   } catch {
     // The server being away is not the harness's problem.

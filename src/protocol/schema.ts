@@ -72,6 +72,8 @@ export const requestSchema = z.discriminatedUnion('type', [
     harness: z.enum(HARNESSES),
     event: z.string().max(200),
     payload: z.unknown(),
+    /** Set when the hook could not read its payload (malformed or oversized); the server logs it. */
+    problem: z.string().max(200).optional(),
   }),
 ]);
 

@@ -257,6 +257,10 @@ export class FanoutServer {
         this.opts.log.warn(`${target}; ignored`);
         return { accepted: false };
       }
+      if (req.problem) {
+        this.opts.log.warn(`hook ${req.harness} ${req.event} for ${target.record.name}: ${req.problem}; ignored`);
+        return { accepted: false };
+      }
       const map = HARNESS_REGISTRY[req.harness].mapHook;
       if (!map) {
         this.opts.log.warn(`hook for ${target.record.name}: harness ${req.harness} has no hook mapping; ignored`);
