@@ -64,6 +64,8 @@ export class Emulator {
   private titleText = '';
   private readonly cell: IBufferCell;
   private readonly history: TextHistory;
+  /** Per screen row: a fingerprint of its cells and the spans built from them, reused while it holds. */
+  private rowCache: Array<{ key: string; spans: Span[] } | undefined> = [];
 
   constructor(opts: EmulatorOptions) {
     this.term = new Terminal({ cols: opts.cols, rows: opts.rows, scrollback: Math.min(opts.scrollback, STYLED_SCROLLBACK), allowProposedApi: true });
@@ -139,16 +141,29 @@ export class Emulator {
     if (cols !== this.term.cols || rows !== this.term.rows) this.term.resize(cols, rows);
   }
 
-  /** The visible screen as plain data, plus one key per row for cheap diffing. */
+  /**
+   * The visible screen as plain data, plus one key per row for diffing.
+   * Rows whose cells did not change keep their spans: rebuilding every cell
+   * of every dirty screen at 30 fps was most of the server's busy time.
+   */
   snapshot(): { snapshot: ScreenSnapshot; keys: string[] } {
     const buffer = this.term.buffer.active;
     const lines: ScreenLine[] = [];
     const keys: string[] = [];
+    if (this.rowCache.length !== this.term.rows) this.rowCache = [];
     for (let row = 0; row < this.term.rows; row++) {
       const line = buffer.getLine(buffer.viewportY + row);
-      const spans = line ? this.spans(line) : [];
-      lines.push(spans);
-      keys.push(JSON.stringify(spans));
+      const fingerprint = line ? cellFingerprint(line) : 'empty';
+      const cached = this.rowCache[row];
+      let entry: { key: string; spans: Span[] };
+      if (fingerprint !== null && cached?.key === fingerprint) entry = cached;
+      else {
+        const spans = line ? this.spans(line) : [];
+        entry = { key: fingerprint ?? JSON.stringify(spans), spans };
+        this.rowCache[row] = entry;
+      }
+      lines.push(entry.spans);
+      keys.push(entry.key);
     }
     const snapshot: ScreenSnapshot = {
       cols: this.term.cols,
@@ -207,6 +222,27 @@ export class Emulator {
     }
     return spans;
   }
+}
+
+/**
+ * A hash of a row's raw cell words (content, attributes, colours), or null
+ * when xterm's internals are not what this expects, in which case callers
+ * fall back to comparing built spans. Reading `_line._data` is private API:
+ * worth it for the hot path, guarded so an xterm upgrade degrades to slow,
+ * never to wrong.
+ */
+function cellFingerprint(line: IBufferLine): string | null {
+  const data = (line as unknown as { _line?: { _data?: unknown; _combined?: Record<number, string> } })._line;
+  if (!data || !(data._data instanceof Uint32Array)) return null;
+  const words = data._data;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < words.length; i++) {
+    h ^= words[i] as number;
+    h = Math.imul(h, 0x01000193);
+  }
+  // Combined characters (emoji, accents) live outside the words.
+  const combined = data._combined && Object.keys(data._combined).length > 0 ? JSON.stringify(data._combined) : '';
+  return `${(h >>> 0).toString(36)}:${words.length}${combined}`;
 }
 
 type Style = Omit<Span, 'text'>;

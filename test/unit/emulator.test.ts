@@ -48,4 +48,16 @@ describe('Emulator', () => {
     expect(snapshot.title).toBe('my title');
     expect(keys).toHaveLength(5);
   });
+
+  it('rebuilds a row whose colours changed and reuses rows that did not', async () => {
+    const e = make();
+    await feed(e, 'same\r\nab');
+    const first = e.snapshot();
+    await feed(e, '\r\x1b[31mab\x1b[0m');
+    const second = e.snapshot();
+    expect(second.snapshot.lines[0]).toBe(first.snapshot.lines[0]);
+    expect(second.keys[0]).toBe(first.keys[0]);
+    expect(second.keys[1]).not.toBe(first.keys[1]);
+    expect(second.snapshot.lines[1]).toEqual([{ text: 'ab', fg: 'ansi256(1)' }]);
+  });
 });
