@@ -7,6 +7,7 @@ import { FanoutError } from '../core/errors.js';
 import { VERSION } from '../version.js';
 import { registerAgentCommands } from './commands/agents.js';
 import { registerDashboardCommands } from './commands/dashboard.js';
+import { registerDetectCommand } from './commands/detect.js';
 import { registerDomainCommands } from './commands/domains.js';
 import { registerServerCommands } from './commands/server.js';
 import { registerSetupCommands } from './commands/setup.js';
@@ -41,6 +42,7 @@ export function buildProgram(io: Io): Command {
   registerDomainCommands(program, ctx);
   registerServerCommands(program, ctx);
   registerSetupCommands(program, ctx);
+  registerDetectCommand(program, ctx);
   return program;
 }
 

@@ -11,6 +11,7 @@ import { mapOpencodeHook } from './hooks/opencode.js';
 import type { HookMapper } from './hooks/signal.js';
 import type { Launch } from './launch/launch.js';
 import { LAUNCH } from './launch/launch.js';
+import { SCREEN_DETECTORS } from './screens/index.js';
 
 export interface Harness {
   name: HarnessName;
@@ -22,7 +23,12 @@ export interface Harness {
   detector: ScreenDetector | null;
 }
 
-const harness = (name: HarnessName, mapHook: HookMapper | null): Harness => ({ name, launch: LAUNCH[name], mapHook, detector: null });
+const harness = (name: HarnessName, mapHook: HookMapper | null): Harness => ({
+  name,
+  launch: LAUNCH[name],
+  mapHook,
+  detector: (screen) => SCREEN_DETECTORS[name](screen)?.status ?? null,
+});
 
 export const HARNESS_REGISTRY: Readonly<Record<HarnessName, Harness>> = {
   shell: harness('shell', null),
