@@ -88,7 +88,9 @@ describe('attribution', () => {
     expect(attribute(input({ hookTouches: [{ agentId: 'B', path: 'src/a.ts', at: 9000 }], activity: [{ agentId: 'C', lastActiveAt: 10_000, working: true }] }))).toMatchObject({ actor: 'agent:B', confidence: 'certain' });
     expect(attribute(input({ openBy: ['C'] }))).toMatchObject({ actor: 'agent:C', confidence: 'likely' });
     expect(attribute(input({ activity: [{ agentId: 'D', lastActiveAt: 9500, working: false }, { agentId: 'E', lastActiveAt: 1000, working: false }] }))).toMatchObject({ actor: 'agent:D', confidence: 'likely' });
-    expect(attribute(input({ activity: [{ agentId: 'D', lastActiveAt: 9500, working: false }, { agentId: 'E', lastActiveAt: 9800, working: false }] }))).toMatchObject({ actor: 'unknown', confidence: 'ambiguous', candidates: ['agent:D', 'agent:E'] });
+    expect(attribute(input({ activity: [{ agentId: 'D', lastActiveAt: 9700, working: false }, { agentId: 'E', lastActiveAt: 9800, working: false }] }))).toMatchObject({ actor: 'unknown', confidence: 'ambiguous', candidates: ['agent:D', 'agent:E'] });
+    // One printed well after the other: it echoed the command that wrote.
+    expect(attribute(input({ activity: [{ agentId: 'D', lastActiveAt: 9500, working: false }, { agentId: 'E', lastActiveAt: 9900, working: false }] }))).toMatchObject({ actor: 'agent:E', confidence: 'likely' });
     // An agent printing at the moment outranks one that is only mid-turn somewhere.
     expect(attribute(input({ activity: [{ agentId: 'D', lastActiveAt: 9500, working: false }, { agentId: 'E', lastActiveAt: 1000, working: true }] }))).toMatchObject({ actor: 'agent:D', confidence: 'likely' });
     expect(attribute(input({ activity: [{ agentId: 'E', lastActiveAt: 1000, working: true }] }))).toMatchObject({ actor: 'agent:E', confidence: 'likely' });

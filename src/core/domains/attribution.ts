@@ -23,6 +23,12 @@ export function agentIdOf(actor: ActorKey): string | null {
 export const HOOK_WINDOW_MS = 5000;
 /** Agents print as they act: a write this soon after an agent's output is its likely author. */
 export const ACTIVITY_WINDOW_MS = 600;
+/**
+ * Among several recent printers, one that printed this much later than all
+ * the others (it echoed the command that wrote) is the likely author;
+ * closer than that (spinners redraw every 100 ms) stays ambiguous.
+ */
+export const DOMINANCE_MS = 250;
 
 export interface AttributionInput {
   path: string;
@@ -62,8 +68,12 @@ export function attribute(input: AttributionInput): Attribution {
   if (open.length === 1) return { actor: agentActor(open[0] as string), confidence: 'likely', candidates: [], evidence: "the file is open in the agent's process tree" };
   if (open.length > 1) return ambiguous(open, 'the file is open in several agents');
   const recent = (a: { lastActiveAt: number }) => input.at - a.lastActiveAt <= ACTIVITY_WINDOW_MS && a.lastActiveAt <= input.at + ACTIVITY_WINDOW_MS;
-  const printing = input.activity.filter(recent).map((a) => a.agentId);
-  const active = printing.length > 0 ? printing : input.activity.filter((a) => a.working).map((a) => a.agentId);
+  const printing = input.activity.filter(recent).sort((a, b) => b.lastActiveAt - a.lastActiveAt);
+  const [latest, runnerUp] = printing;
+  if (latest && runnerUp && latest.lastActiveAt - runnerUp.lastActiveAt >= DOMINANCE_MS) {
+    return { actor: agentActor(latest.agentId), confidence: 'likely', candidates: [], evidence: 'printed just before the change, well after the others' };
+  }
+  const active = printing.length > 0 ? printing.map((a) => a.agentId) : input.activity.filter((a) => a.working).map((a) => a.agentId);
   if (active.length === 1) return { actor: agentActor(active[0] as string), confidence: 'likely', candidates: [], evidence: 'the only agent active at the time' };
   if (active.length > 1) return ambiguous(active, 'several agents were active at the time');
   return { actor: 'operator', confidence: 'likely', candidates: [], evidence: 'no agent was active: the operator' };
