@@ -6,10 +6,12 @@ import { fileURLToPath } from 'node:url';
 import type { PartName, PartResult } from './common.js';
 import { FANOUT_BIN, PART_NAMES, activeCleanups, log, now } from './common.js';
 import { runDashboardCpu } from './dashboard-cpu.js';
+import { runDomains } from './domains.js';
 import { runLatency } from './latency.js';
 import { describeMachine, machineLine } from './machine.js';
 import { runMemory } from './memory.js';
 import { writeReport } from './report.js';
+import { runStatus } from './status.js';
 import { runThroughput } from './throughput.js';
 import fs from 'node:fs';
 
@@ -18,16 +20,18 @@ const RUNNERS: Record<PartName, () => Promise<PartResult>> = {
   'dashboard-cpu': runDashboardCpu,
   latency: runLatency,
   memory: runMemory,
+  status: runStatus,
+  domains: runDomains,
 };
 
-const ALIASES: Record<string, PartName> = { a: 'throughput', b: 'dashboard-cpu', dashboard: 'dashboard-cpu', cpu: 'dashboard-cpu', c: 'latency', d: 'memory' };
+const ALIASES: Record<string, PartName> = { a: 'throughput', b: 'dashboard-cpu', dashboard: 'dashboard-cpu', cpu: 'dashboard-cpu', c: 'latency', d: 'memory', e: 'status', f: 'domains' };
 
 /** docs/BENCHMARKS.md at the package root (this file is dist/src/bench/main.js). */
 const REPORT = fileURLToPath(new URL('../../../docs/BENCHMARKS.md', import.meta.url));
 
 function parseArgs(argv: string[]): PartName[] {
   if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`usage: node dist/src/bench/main.js [part…]\nparts: ${PART_NAMES.join(' ')} (or a b c d)\n`);
+    process.stdout.write(`usage: node dist/src/bench/main.js [part…]\nparts: ${PART_NAMES.join(' ')} (or a b c d e f)\n`);
     process.exit(0);
   }
   const parts = argv.map((a) => {
@@ -89,7 +93,7 @@ async function main(): Promise<number> {
 }
 
 function titleOf(part: PartName): string {
-  return { throughput: 'a. Throughput (pty → emulator ingest)', 'dashboard-cpu': 'b. Dashboard CPU', latency: 'c. Latency', memory: 'd. Memory' }[part];
+  return { throughput: 'a. Throughput (pty → emulator ingest)', 'dashboard-cpu': 'b. Dashboard CPU', latency: 'c. Latency', memory: 'd. Memory', status: 'e. Status', domains: 'f. File domains' }[part];
 }
 
 main().then(

@@ -17,7 +17,7 @@ same process and the same minute: raw node-pty and tmux (\`/usr/bin/tmux\`).
 Benchmarks are not tests: nothing fails, the numbers below are rewritten by
 every run. The machines are shared and noisy (2 cores), so every figure is a
 median of several interleaved repeats and the ratios matter more than the
-absolute numbers. The whole run takes about four minutes.
+absolute numbers. The whole run takes about eight minutes.
 
 \`\`\`
 npm run bench                                   # all parts
@@ -36,6 +36,8 @@ end, also on failure or Ctrl-C.
 | b. Dashboard CPU | CPU of the dashboard process (and of the server) while 8 agents each stream ~200 KB/s for 10 s, dashboard in a 200×60 pty | tmux server + attached tmux client showing the same 8 streams in 8 panes | dashboard ≤ 25 % of one core |
 | c. Latency | \`fanout ls\` round trip (new process), protocol \`list\` round trip in-process, time to the dashboard's first frame | \`tmux ls\`, \`node -e 0\`, a bare Unix-socket echo, tmux first frame | — (reported) |
 | d. Memory | Server RSS per agent holding 10 000 lines of scrollback (10 agents × 12 000 lines) | tmux server RSS per pane with \`history-limit 10000\` | ≤ 15 MB per agent |
+| e. Status | Hook call → status at a subscribed client and in \`fanout ls\`; screen change → status; server CPU of screen detection with 32 spinning agents, and with 32 idle agents | \`node -e 0\` round trip; the same spinners on \`shell\` agents (no detector) | hook p95 ≤ 100 ms; screen p95 ≤ 500 ms; idle ≈ 0 |
+| f. File domains | On a 50 000-file repository (+ 20 000 ignored): watcher ready time, server memory growth, inotify watches; write → hot overlap at a subscriber and in \`fanout overlaps\`; attribution accuracy of a scripted 4-agent run without hooks | the same server on a tiny repository; \`fs.watch\` per directory, recursive \`fs.watch\`, \`@parcel/watcher\`, bare chokidar; a naive "last agent that printed" rule | ready ≤ 3 s; ≤ 150 MB; ≤ 10 000 watches; overlap p95 ≤ 300 ms |
 
 Source: \`src/bench/\` (one module per part; \`machine.ts\` and \`report.ts\` write this file).
 
@@ -71,6 +73,8 @@ const TITLES: Record<PartName, string> = {
   'dashboard-cpu': 'b. Dashboard CPU',
   latency: 'c. Latency',
   memory: 'd. Memory',
+  status: 'e. Status',
+  domains: 'f. File domains',
 };
 
 export function renderPart(r: PartResult, machine: Machine): string {

@@ -127,6 +127,12 @@ describe('ledger and overlaps', () => {
     expect(update.overlaps).toHaveLength(0);
   });
 
+  it('a touch made while git status ran survives that status (regression: touches dropped as clean)', () => {
+    const ledger = recordTouch(emptyLedger(), touch('new.ts', 'agent:A', 500));
+    expect(settleClean(ledger, new Set(), 400).touches).toHaveLength(1);
+    expect(settleClean(ledger, new Set(), 600).touches).toHaveLength(0);
+  });
+
   it('warm for different files in one domain; none for different domains', () => {
     let ledger = recordTouch(emptyLedger(), touch('src/api/a.ts', 'agent:A', 1));
     ledger = recordTouch(ledger, touch('src/api/b.ts', 'agent:B', 2));

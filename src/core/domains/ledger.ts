@@ -83,9 +83,12 @@ export function recordRename(ledger: Ledger, from: string, ev: TouchEvent): Ledg
   return recordTouch(recordTouch(ledger, { ...ev, path: from, deleted: true }), ev);
 }
 
-/** Drops touches of paths git now reports clean; keeps the rest. */
-export function settleClean(ledger: Ledger, dirty: ReadonlySet<string>): Ledger {
-  const touches = ledger.touches.filter((t) => dirty.has(t.path));
+/**
+ * Drops touches of paths git reports clean; keeps the rest. `asOf` is when
+ * git looked: a touch made after that is not in its answer, so it stays.
+ */
+export function settleClean(ledger: Ledger, dirty: ReadonlySet<string>, asOf = Infinity): Ledger {
+  const touches = ledger.touches.filter((t) => dirty.has(t.path) || t.lastAt >= asOf);
   return touches.length === ledger.touches.length ? ledger : { touches };
 }
 

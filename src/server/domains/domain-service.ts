@@ -192,8 +192,10 @@ export class DomainService {
   private async settle(): Promise<void> {
     if (!this.gitState) return;
     try {
+      // Touches recorded while git status runs are not in its answer: keep them.
+      const asked = Date.now();
       const { dirty, lines } = await this.gitState.query();
-      this.commit({ ledger: setLines(settleClean(this.state.ledger, dirty), lines) });
+      this.commit({ ledger: setLines(settleClean(this.state.ledger, dirty, asked), lines) });
     } catch (err) {
       this.deps.log.warn(`git status failed: ${err instanceof Error ? err.message : String(err)}`);
     }
