@@ -3,6 +3,7 @@
  * boundary, row patches for screens, and flow control under a flood.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import type net from 'node:net';
 import { ServerConnection } from '../../src/client/connection.js';
 import type { ServerEvent } from '../../src/protocol/messages.js';
 import { PROTOCOL_VERSION } from '../../src/protocol/messages.js';
@@ -19,7 +20,8 @@ const fanout = (...args: string[]) => runFanout(args, { cwd: repo.dir, env });
 /** Sends a raw line and returns the next reply the server sends back. */
 function rawReply(line: string): Promise<{ ok: boolean; error?: { message: string } }> {
   return new Promise((resolve) => {
-    const socket = (conn as unknown as { socket: import('node:net').Socket }).socket;
+    // The raw socket, so the reply to a deliberately broken line can be read as-is.
+    const socket = (conn as unknown as { socket: net.Socket }).socket;
     let buffer = '';
     const onData = (chunk: string) => {
       buffer += chunk;
