@@ -12,6 +12,9 @@ import { MAX_MESSAGE_BYTES } from '../protocol/messages.js';
 type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void };
 type Payload<T extends Request['type']> = Omit<Extract<Request, { type: T }>, 'type'>;
 
+/** The envelope's own keys: a payload field by these names would overwrite them (a reply could then never be matched). */
+type NoEnvelopeKeys<P> = P & { id?: never };
+
 export class ServerConnection {
   private nextId = 1;
   private readonly pending = new Map<number, Pending>();
@@ -40,12 +43,12 @@ export class ServerConnection {
     });
   }
 
-  request<T extends Request['type']>(type: T, payload: Payload<T>): Promise<Results[T]> {
+  request<T extends Request['type']>(type: T, payload: NoEnvelopeKeys<Payload<T>>): Promise<Results[T]> {
     if (this.closedReason !== null) return Promise.reject(new ExternalError(this.closedReason, 'disconnected'));
     const id = this.nextId++;
     return new Promise<Results[T]>((resolve, reject) => {
       this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
-      this.socket.write(encodeMessage({ id, type, ...payload }));
+      this.socket.write(encodeMessage({ ...payload, id, type }));
     });
   }
 

@@ -63,7 +63,7 @@ export const requestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('release'), agent: agentRef, globs: z.array(z.string().max(1000)).optional(), cwd: z.string() }),
   z.object({ type: z.literal('touched'), agent: agentRef }),
   z.object({ type: z.literal('overlaps') }),
-  z.object({ type: z.literal('acknowledge'), id: z.string().min(1).max(2000) }),
+  z.object({ type: z.literal('acknowledge'), overlap: z.string().min(1).max(2000) }),
   z.object({
     type: z.literal('hook'),
     /** The agent id and secret token fanout put in the agent's environment. */

@@ -19,6 +19,8 @@ const configSchema = z
     scrollback: z.number().int().min(0).max(1_000_000).optional(),
     /** Minimum milliseconds between screen frames sent to a dashboard. */
     frameMs: z.number().int().min(5).max(1000).optional(),
+    /** How the dashboard says an agent started waiting: a bell, an OSC 9 desktop notification, both, or nothing. */
+    notify: z.enum(['bell', 'osc9', 'both', 'off']).optional(),
     /** Folder depth that stands for a file's domain (src/api/x.ts → src/api at 2). */
     domainDepth: z.number().int().min(1).max(10).optional(),
   })

@@ -115,6 +115,22 @@ describe('overlaps between agents sharing a checkout', () => {
     expect(o.agents).toEqual(expect.arrayContaining(['alpha', 'beta']));
   });
 
+  it('ack acknowledges an overlap (regression: a payload id clobbered the message id and ack hung)', async () => {
+    await agent('alpha');
+    await agent('beta');
+    await run('alpha', 'echo a >> acked.txt');
+    await quiet('alpha');
+    await run('beta', 'echo b >> acked.txt');
+    await waitFor(async () => (await overlaps()).some((o) => o.place === 'acked.txt'), { what: 'the overlap' });
+    const kind = (await overlaps()).find((o) => o.place === 'acked.txt')?.kind as string;
+    const r = await fanout('ack', `${kind}:acked.txt`);
+    expect(r.stdout).toMatch(/acknowledged .* overlap on acked\.txt/);
+    expect((await json<Array<{ place: string; acknowledged: boolean }>>('overlaps')).find((o) => o.place === 'acked.txt')?.acknowledged).toBe(true);
+    const unknown = await fanout('ack', 'hot:nowhere');
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/no overlap with id "hot:nowhere"/);
+  });
+
   it('overlaps survive a server restart', async () => {
     await agent('alpha');
     await agent('beta');

@@ -130,7 +130,7 @@ export function registerDomainCommands(program: Command, ctx: Ctx): void {
     .action(async (id: string) => {
       const c = ctx();
       await withServer(c, async (conn) => {
-        const { overlap } = await conn.request('acknowledge', { id });
+        const { overlap } = await conn.request('acknowledge', { overlap: id });
         c.io.stdout.write(`acknowledged ${overlap.kind} overlap on ${overlap.place}\n`);
       });
     });

@@ -56,8 +56,8 @@ export function domainHandlers(repo: RepoInfo, agents: AgentManager, domains: ()
     },
     overlaps: (): Results['overlaps'] => ({ overlaps: domains().overlaps() }),
     acknowledge: (req: Req<'acknowledge'>): Results['acknowledge'] => {
-      const overlap = domains().acknowledge(req.id);
-      if (!overlap) throw new UserError(`no overlap with id "${req.id}"; run \`fanout overlaps\` to see them`, 'unknown-overlap');
+      const overlap = domains().acknowledge(req.overlap);
+      if (!overlap) throw new UserError(`no overlap with id "${req.overlap}"; run \`fanout overlaps --json\` to see them`, 'unknown-overlap');
       return { overlap };
     },
   };

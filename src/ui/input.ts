@@ -1,0 +1,262 @@
+/**
+ * What each key does, by mode. Not React: the app's one useInput hands
+ * every key here, so the behaviour is testable without a terminal and
+ * components stay drawings of the state. Requests go through the injected
+ * connection; their results and errors come back as state (flash, dialog
+ * error).
+ */
+import { HARNESSES } from '../core/agent.js';
+import type { RepoInfo } from '../protocol/messages.js';
+import type { DashboardConnection } from './connection.js';
+import { errorText } from './connection.js';
+import type { CommandId, InkKey, Keymap } from './keymap.js';
+import { commandFor, inkKeyBytes } from './keymap.js';
+import { splitCommand } from './split-command.js';
+import type { DashboardState, SpawnForm } from './state.js';
+import { agentToTell, tellNote } from './overlap-text.js';
+import {
+  SPAWN_FIELDS,
+  focusedAgent,
+  openOverlaps,
+  withFilterCycled,
+  withNextWaiting,
+  withSortCycled,
+  newSpawnForm,
+  withFlash,
+  withFocusId,
+  withFocusMove,
+  withFocusNumber,
+  withMode,
+  withPage,
+  withSpawnForm,
+  withZoomToggled,
+} from './state.js';
+import type { DashboardStore } from './store.js';
+
+/** How the dashboard phase ends: the user quit, the server stopped or went away, or an attach begins. */
+export type DashboardExit = { kind: 'quit' } | { kind: 'stopped' } | { kind: 'disconnected' } | { kind: 'attach'; agentId: string };
+
+export interface InputDeps {
+  store: DashboardStore;
+  conn: DashboardConnection;
+  keymap: Keymap;
+  repo: RepoInfo;
+  spawnEnv: Record<string, string>;
+  now: () => number;
+  exit: (e: DashboardExit) => void;
+  /** Told before `shutdown` is sent, so the connection closing right after counts as 'stopped'. */
+  onStopping: (stopping: boolean) => void;
+}
+
+export type KeyHandler = (input: string, key: InkKey) => void;
+
+export function createKeyHandler(deps: InputDeps): KeyHandler {
+  const { store } = deps;
+  const flash = (text: string, tone: 'info' | 'error' = 'info') => store.update((s) => withFlash(s, text, tone, deps.now()));
+
+  function grid(command: CommandId | undefined, state: DashboardState): void {
+    if (command === undefined) return;
+    if (command.startsWith('focus.')) {
+      const arg = command.slice('focus.'.length);
+      if (/^\d$/.test(arg)) store.update((s) => withFocusNumber(s, Number(arg)));
+      else store.update((s) => withFocusMove(s, arg as 'left' | 'right' | 'up' | 'down'));
+      return;
+    }
+    const agent = focusedAgent(state);
+    switch (command) {
+      case 'focus.waiting': {
+        const next = withNextWaiting(state);
+        if (next) store.update(() => next);
+        else flash('no agent is waiting for you');
+        return;
+      }
+      case 'sort':
+        store.update(withSortCycled);
+        flash(store.current().sort === 'started' ? 'panes in start order' : 'waiting agents first');
+        return;
+      case 'filter': {
+        store.update(withFilterCycled);
+        const f = store.current().filter;
+        flash(f === 'all' ? 'showing every agent' : `showing ${f} agents only (f for the next filter)`);
+        return;
+      }
+      case 'overlaps':
+        store.update((s) => withMode(s, { kind: 'overlaps' }));
+        return;
+      case 'overlap.tell':
+        tellTopOverlap(state);
+        return;
+      case 'overlap.ack': {
+        const top = openOverlaps(state)[0];
+        if (!top) {
+          flash('no overlap to acknowledge');
+          return;
+        }
+        deps.conn.request('acknowledge', { overlap: top.id }).then(
+          () => flash(`acknowledged: ${top.kind} ${top.place}`),
+          (err: unknown) => flash(errorText(err), 'error'),
+        );
+        return;
+      }
+      case 'zoom':
+        store.update(withZoomToggled);
+        return;
+      case 'page.next':
+      case 'page.prev':
+        store.update((s) => withPage(s, command === 'page.next' ? 1 : -1));
+        return;
+      case 'help':
+        store.update((s) => withMode(s, { kind: 'help' }));
+        return;
+      case 'spawn':
+        store.update((s) => withMode(s, { kind: 'spawn', form: newSpawnForm() }));
+        return;
+      case 'quit':
+        deps.exit({ kind: 'quit' });
+        return;
+      case 'stopAll':
+        store.update((s) => withMode(s, { kind: 'confirmStopAll' }));
+        return;
+      case 'attach':
+        if (!agent) return;
+        if (agent.status === 'exited') flash(`${agent.name} has exited; x removes it`);
+        else deps.exit({ kind: 'attach', agentId: agent.id });
+        return;
+      case 'kill':
+        if (agent) store.update((s) => withMode(s, { kind: 'confirmKill', agentId: agent.id, name: agent.name, remove: agent.status === 'exited' }));
+        return;
+    }
+  }
+
+  /** Types the overlap note into the agent that should keep off, and acknowledges the overlap. */
+  function tellTopOverlap(state: DashboardState): void {
+    const top = openOverlaps(state)[0];
+    const to = top ? agentToTell(top, state.all) : undefined;
+    if (!top || !to) {
+      flash(top ? 'no running agent in this overlap to tell' : 'no overlap to act on');
+      return;
+    }
+    const note = tellNote(top, to, state.all);
+    deps.conn
+      .request('input', { agent: to.id, data: `${note}\r` })
+      .then(() => deps.conn.request('acknowledge', { overlap: top.id }))
+      .then(
+        () => flash(`told ${to.name} to keep off ${top.place}`),
+        (err: unknown) => flash(errorText(err), 'error'),
+      );
+  }
+
+  function killOrRemove(agentId: string, name: string, remove: boolean): void {
+    flash(remove ? `removing ${name}…` : `stopping ${name}…`);
+    const done = remove ? deps.conn.request('remove', { agent: agentId }) : deps.conn.request('kill', { agent: agentId });
+    done.then(
+      () => flash(remove ? `removed ${name}` : `${name} stopped; x again removes it`),
+      (err: unknown) => flash(errorText(err), 'error'),
+    );
+  }
+
+  function stopAll(): void {
+    flash('stopping the server and every agent…');
+    deps.onStopping(true);
+    deps.conn.request('shutdown', {}).then(
+      () => deps.exit({ kind: 'stopped' }),
+      (err: unknown) => {
+        deps.onStopping(false);
+        flash(errorText(err), 'error');
+      },
+    );
+  }
+
+  function submitSpawn(form: SpawnForm): void {
+    let command: string[] | undefined;
+    try {
+      command = form.command.trim() === '' ? undefined : splitCommand(form.command);
+    } catch (err) {
+      store.update((s) => withSpawnForm(s, (f) => ({ ...f, error: errorText(err) })));
+      return;
+    }
+    store.update((s) => withSpawnForm(s, (f) => ({ ...f, busy: true, error: null })));
+    const name = form.name.trim();
+    deps.conn
+      .request('spawn', { ...(name ? { name } : {}), harness: form.harness, ...(command ? { command } : {}), cwd: deps.repo.root, env: deps.spawnEnv })
+      .then(
+        ({ agent }) => store.update((s) => withFlash(withFocusId(withMode(s, { kind: 'grid' }), agent.id), `started ${agent.name}`, 'info', deps.now())),
+        // The dialog stays open with the reason, so the user can fix the field.
+        (err: unknown) => store.update((s) => withSpawnForm(s, (f) => ({ ...f, busy: false, error: errorText(err) }))),
+      );
+  }
+
+  function spawnKey(input: string, key: InkKey, form: SpawnForm): void {
+    if (form.busy) return;
+    const edit = (change: Partial<SpawnForm>) => store.update((s) => withSpawnForm(s, (f) => ({ ...f, ...change })));
+    const cycle = (delta: number) => {
+      const i = HARNESSES.indexOf(form.harness);
+      edit({ harness: HARNESSES[(i + delta + HARNESSES.length) % HARNESSES.length] });
+    };
+    const fieldAt = SPAWN_FIELDS.indexOf(form.field);
+    if (key.escape) store.update((s) => withMode(s, { kind: 'grid' }));
+    else if (key.return) submitSpawn(form);
+    else if (key.upArrow) edit({ field: SPAWN_FIELDS[Math.max(0, fieldAt - 1)] });
+    else if (key.downArrow) edit({ field: SPAWN_FIELDS[Math.min(SPAWN_FIELDS.length - 1, fieldAt + 1)] });
+    else if (key.tab) cycle(key.shift ? -1 : 1);
+    else if (form.field === 'harness') {
+      if (key.leftArrow) cycle(-1);
+      else if (key.rightArrow) cycle(1);
+    } else if (form.field === 'name' || form.field === 'command') {
+      const value = form[form.field];
+      if (key.backspace || key.delete) edit({ [form.field]: value.slice(0, -1), error: null });
+      else if (!key.ctrl && !key.meta && !key.leftArrow && !key.rightArrow) {
+        // Pastes arrive as one string; control characters have no place in a name or argv.
+        const text = input.replace(/[\x00-\x1f\x7f]/g, '');
+        if (text) edit({ [form.field]: value + text, error: null });
+      }
+    }
+  }
+
+  const handle: KeyHandler = (input, key) => {
+    const state = store.current();
+    const mode = state.mode;
+    const yes = input === 'y' || input === 'Y';
+    const no = input === 'n' || input === 'N' || key.escape === true || inkKeyBytes(input, key) === '\x03';
+    switch (mode.kind) {
+      case 'grid':
+        grid(commandFor(deps.keymap, input, key), state);
+        return;
+      case 'help':
+      case 'overlaps':
+        store.update((s) => withMode(s, { kind: 'grid' }));
+        return;
+      case 'spawn':
+        spawnKey(input, key, mode.form);
+        return;
+      case 'confirmKill':
+        if (yes) {
+          store.update((s) => withMode(s, { kind: 'grid' }));
+          killOrRemove(mode.agentId, mode.name, mode.remove);
+        } else if (no) store.update((s) => withMode(s, { kind: 'grid' }));
+        return;
+      case 'confirmStopAll':
+        if (yes) {
+          store.update((s) => withMode(s, { kind: 'grid' }));
+          stopAll();
+        } else if (no) store.update((s) => withMode(s, { kind: 'grid' }));
+        return;
+      case 'attach':
+        return;
+    }
+  };
+
+  /**
+   * Keys typed quickly (or sent by a script) can arrive in one read, which
+   * Ink hands over as one string: "2x" must still focus pane 2, then kill.
+   * Only text fields take a chunk whole, as a paste.
+   */
+  return (input, key) => {
+    const plain = !key.ctrl && !key.meta && !key.return && !key.escape && !key.tab && !key.backspace && !key.delete;
+    if (!plain || [...input].length < 2 || store.current().mode.kind === 'spawn') {
+      handle(input, key);
+      return;
+    }
+    for (const ch of input) handle(ch === '\r' ? '' : ch, ch === '\r' ? { return: true } : {});
+  };
+}

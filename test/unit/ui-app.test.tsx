@@ -1,0 +1,189 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { cleanup, render } from 'ink-testing-library';
+import { App } from '../../src/ui/App.js';
+import type { DashboardExit } from '../../src/ui/input.js';
+import { createKeyHandler } from '../../src/ui/input.js';
+import { resolveKeymap } from '../../src/ui/keymap.js';
+import { initialState } from '../../src/ui/state.js';
+import { DashboardStore } from '../../src/ui/store.js';
+import { statusBadgeText } from '../../components/StatusBadge.js';
+import type { AgentRecord } from '../../src/core/agent.js';
+import { agent, fakeConnection, screenPatch, tick } from './ui-fixtures.js';
+
+const plain = (s: string | undefined) => (s ?? '').replace(/\x1b\[[0-9;]*m/g, '');
+const NOW = Date.parse('2026-01-01T00:01:00.000Z');
+const clock = () => NOW;
+const repo = { key: '/repo/.git', root: '/repo', gitDir: '/repo/.git', isGit: true };
+
+/** ink-testing-library's stdout is 100 columns wide. */
+function setup(size = { cols: 100, rows: 30 }) {
+  const conn = fakeConnection();
+  const store = new DashboardStore(initialState(size), { frameMs: 0 });
+  const exits: DashboardExit[] = [];
+  const keymap = resolveKeymap();
+  const onKey = createKeyHandler({ store, conn, keymap, repo, spawnEnv: { PATH: '/bin' }, now: clock, exit: (e) => exits.push(e), onStopping: () => undefined });
+  conn.onEvent((e) => store.handleEvent(e));
+  const app = render(<App store={store} keymap={keymap} onKey={onKey} repoName="repo" cwd={repo.root} detachKey="Ctrl-]" clock={clock} />);
+  return { conn, store, exits, app };
+}
+
+const three: AgentRecord[] = [
+  agent('a1', { name: 'alpha', harness: 'claude', status: 'working', statusSince: '2026-01-01T00:00:48.000Z' }),
+  agent('a2', { name: 'beta', harness: 'codex', status: 'waiting', statusSince: '2026-01-01T00:00:00.000Z' }),
+  agent('a3', { name: 'gamma', status: 'idle', cwd: '/repo/worktrees/gamma' }),
+];
+
+async function withThree() {
+  const t = setup();
+  t.conn.emit({ type: 'agents', agents: three });
+  t.conn.emit({ type: 'screen', agent: 'a1', patch: screenPatch(['$ npm test', 'alpha says hello']) });
+  t.conn.emit({ type: 'screen', agent: 'a2', patch: screenPatch([[{ text: 'beta ', fg: 'ansi256(2)' }, { text: 'in colour', bold: true, bg: '#102030' }]]) });
+  t.conn.emit({ type: 'screen', agent: 'a3', patch: screenPatch(['gamma line']) });
+  await tick(10);
+  return t;
+}
+
+afterEach(() => cleanup());
+
+describe('dashboard app', () => {
+  it('shows a friendly empty state with no agents', async () => {
+    const { app } = setup();
+    await tick();
+    expect(plain(app.lastFrame())).toContain('No agents yet — press n to start one, or run `fanout spawn`');
+    expect(plain(app.lastFrame())).toContain('fanout · repo');
+  });
+
+  it('renders each agent: title with number, harness, status and time, folder; and its screen rows', async () => {
+    const { app } = await withThree();
+    const frame = plain(app.lastFrame());
+    expect(frame).toContain('3 agents · 1 working · 1 waiting · 1 idle');
+    expect(frame).toContain('1 alpha · claude · ● working 12s · work');
+    expect(frame).toContain('2 beta · codex · ◆ waiting 1m');
+    expect(frame).toContain('3 gamma · shell · ○ idle');
+    expect(frame).toContain('· gamma');
+    expect(frame).toContain('alpha says hello');
+    expect(frame).toContain('beta in colour');
+    expect(frame).toContain('gamma line');
+    expect(frame).toContain('←↓↑→/hjkl move  w waiting  z zoom  ⏎ attach  n new  x kill  o overlaps  ? help  q quit  Q stop all');
+  });
+
+  it('crops screen rows to the pane instead of wrapping them', async () => {
+    const t = setup({ cols: 40, rows: 20 });
+    t.conn.emit({ type: 'agents', agents: [three[0]!] });
+    t.conn.emit({ type: 'screen', agent: 'a1', patch: screenPatch([`${'x'.repeat(60)}END`]) });
+    await tick(10);
+    const frame = plain(t.app.lastFrame());
+    expect(frame).toContain('x'.repeat(38));
+    expect(frame).not.toContain('END');
+    expect(frame).not.toContain('…x');
+  });
+
+  it('n opens the spawn dialog; typing, harness cycling and Enter send spawn with the repo root and env', async () => {
+    const t = await withThree();
+    t.conn.replies.spawn = (p) => ({ agent: agent('a4', { name: String(p.name) }) });
+    t.app.stdin.write('n');
+    await tick(10);
+    expect(plain(t.app.lastFrame())).toContain('New agent');
+    t.app.stdin.write('fixer');
+    await tick();
+    t.app.stdin.write('\x1b[B'); // to harness
+    await tick();
+    t.app.stdin.write('\x1b[C'); // shell → claude
+    await tick();
+    t.app.stdin.write('\x1b[B'); // to command
+    await tick();
+    t.app.stdin.write("claude --model 'big one'");
+    await tick(10);
+    expect(plain(t.app.lastFrame())).toContain('fixer');
+    t.app.stdin.write('\r');
+    await tick(10);
+    const spawn = t.conn.requests.find((r) => r.type === 'spawn');
+    expect(spawn?.payload).toEqual({ name: 'fixer', harness: 'claude', command: ['claude', '--model', 'big one'], cwd: '/repo', env: { PATH: '/bin' } });
+    expect(plain(t.app.lastFrame())).not.toContain('New agent');
+    expect(plain(t.app.lastFrame())).toContain('started fixer');
+  });
+
+  it('a failed spawn keeps the dialog open with the reason in red', async () => {
+    const t = await withThree();
+    t.conn.replies.spawn = () => {
+      throw new Error('invalid agent name "Bad Name"');
+    };
+    t.app.stdin.write('n');
+    await tick();
+    t.app.stdin.write('Bad Name');
+    await tick();
+    t.app.stdin.write('\r');
+    await tick(10);
+    expect(plain(t.app.lastFrame())).toContain('New agent');
+    expect(plain(t.app.lastFrame())).toContain('invalid agent name "Bad Name"');
+    t.app.stdin.write('\x1b');
+    await tick(20);
+    expect(plain(t.app.lastFrame())).not.toContain('New agent');
+  });
+
+  it('? shows every binding from the registry; any key closes it', async () => {
+    const t = await withThree();
+    t.app.stdin.write('?');
+    await tick(10);
+    const frame = plain(t.app.lastFrame());
+    expect(frame).toContain('fanout keys');
+    expect(frame).toContain('stopAll');
+    expect(frame).toContain('page.next');
+    expect(frame).toContain('spawn');
+    expect(frame).toContain('press any key to close');
+    expect(frame).toContain('Ctrl-]');
+    t.app.stdin.write(' ');
+    await tick(10);
+    expect(plain(t.app.lastFrame())).toContain('alpha says hello');
+  });
+
+  it('x asks before killing the focused agent', async () => {
+    const t = await withThree();
+    t.app.stdin.write('2');
+    await tick();
+    t.app.stdin.write('x');
+    await tick(10);
+    expect(plain(t.app.lastFrame())).toContain('Kill beta?');
+    t.app.stdin.write('y');
+    await tick(10);
+    expect(t.conn.requests.filter((r) => r.type === 'kill').map((r) => r.payload)).toEqual([{ agent: 'a2' }]);
+  });
+
+  it('z zooms the focused pane; q quits; Enter attaches the focused agent', async () => {
+    const t = await withThree();
+    t.app.stdin.write('3');
+    await tick();
+    t.app.stdin.write('z');
+    await tick(10);
+    const frame = plain(t.app.lastFrame());
+    expect(frame).toContain('gamma line');
+    expect(frame).not.toContain('alpha says hello');
+    expect(frame).toContain('zoomed');
+    t.app.stdin.write('\r');
+    t.app.stdin.write('q');
+    await tick();
+    expect(t.exits).toEqual([{ kind: 'attach', agentId: 'a3' }, { kind: 'quit' }]);
+  });
+
+  it('Q asks for confirmation, then sends shutdown and ends as stopped', async () => {
+    const t = await withThree();
+    t.app.stdin.write('Q');
+    await tick(10);
+    expect(plain(t.app.lastFrame())).toContain('Stop the fanout server and all 3 agents?');
+    t.app.stdin.write('y');
+    await tick(10);
+    expect(t.conn.requests.some((r) => r.type === 'shutdown')).toBe(true);
+    expect(t.exits).toEqual([{ kind: 'stopped' }]);
+  });
+});
+
+describe('status badge', () => {
+  it('shows icon, status, exit code and time in status', () => {
+    expect(statusBadgeText({ status: 'working', statusSince: '2026-01-01T00:00:48.000Z', exitCode: null }, NOW)).toBe('● working 12s');
+    expect(statusBadgeText({ status: 'waiting', statusSince: '2026-01-01T00:00:00.000Z', exitCode: null }, NOW)).toBe('◆ waiting 1m');
+    expect(statusBadgeText({ status: 'idle', statusSince: '2025-12-31T22:55:00.000Z', exitCode: null }, NOW)).toBe('○ idle 1h06m');
+    expect(statusBadgeText({ status: 'error', statusSince: '2026-01-01T00:01:00.000Z', exitCode: null }, NOW)).toBe('✗ error 0s');
+    expect(statusBadgeText({ status: 'starting', statusSince: '2026-01-01T00:01:00.000Z', exitCode: null }, NOW)).toBe('◌ starting 0s');
+    expect(statusBadgeText({ status: 'exited', statusSince: '2026-01-01T00:00:00.000Z', exitCode: 2 }, NOW)).toBe('■ exited 2 1m');
+  });
+});
