@@ -12,7 +12,8 @@ export type Isolation = 'shared' | 'worktree' | 'none';
 export interface AgentRecord {
   id: string;
   name: string;
-  harness: HarnessName;
+  /** A built-in harness, or a custom one declared under `harnesses` in the config. */
+  harness: HarnessName | (string & {});
   command: string[];
   cwd: string;
   isolation: Isolation;

@@ -15,7 +15,8 @@ export const requestSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('spawn'),
     name: z.string().max(200).optional(),
-    harness: z.enum(HARNESSES),
+    /** A built-in harness or one declared in the config; the server says which names it knows. */
+    harness: z.string().min(1).max(40),
     command: z.array(z.string()).optional(),
     cwd: z.string().optional(),
     env: z.record(z.string(), z.string()).optional(),

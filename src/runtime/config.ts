@@ -9,8 +9,23 @@ import path from 'node:path';
 import { z } from 'zod';
 import { UserError } from '../core/errors.js';
 
+const customHarnessSchema = z
+  .object({
+    /** The command and its arguments. */
+    command: z.array(z.string()).min(1),
+    /** The flag that passes an initial prompt (`--message`); without it the prompt is typed once the harness is idle. */
+    promptFlag: z.string().optional(),
+    /** Regexes over the bottom of the screen and the title, tried in the order waiting, working, error, idle. */
+    detect: z.object({ waiting: z.string(), working: z.string(), error: z.string(), idle: z.string() }).partial().strict().optional(),
+  })
+  .strict();
+
+export type CustomHarnessConfig = z.infer<typeof customHarnessSchema>;
+
 const configSchema = z
   .object({
+    /** Harnesses beyond the built-in ones, by name: `fanout spawn --harness NAME`. */
+    harnesses: z.record(z.string().regex(/^[a-z0-9][a-z0-9._-]{0,39}$/), customHarnessSchema).optional(),
     /** Command id → key names, e.g. { "zoom": ["z", "C-z"] }. See `fanout keys-help` / the README. */
     keys: z.record(z.string(), z.union([z.string(), z.array(z.string())])).optional(),
     /** Key that ends an attach. */
@@ -57,5 +72,5 @@ function readConfig(file: string): FanoutConfig {
 export function loadConfig(repoRoot: string, env: NodeJS.ProcessEnv): FanoutConfig {
   const user = readConfig(userConfigPath(env));
   const repo = readConfig(path.join(repoRoot, '.fanout.json'));
-  return { ...user, ...repo, keys: { ...user.keys, ...repo.keys } };
+  return { ...user, ...repo, keys: { ...user.keys, ...repo.keys }, harnesses: { ...user.harnesses, ...repo.harnesses } };
 }

@@ -5,11 +5,12 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AgentRecord, HarnessName } from '../core/agent.js';
+import type { AgentRecord } from '../core/agent.js';
 import { generateName, nameProblem } from '../core/agent.js';
 import { UserError } from '../core/errors.js';
 import { cliEntry } from '../runtime/cli-entry.js';
-import { HARNESS_REGISTRY } from '../harness/registry.js';
+import type { CustomHarnessSpec } from '../harness/registry.js';
+import { resolveHarness } from '../harness/registry.js';
 import type { RepoInfo } from '../protocol/messages.js';
 import type { HostListener } from './agent-host.js';
 import { AgentHost } from './agent-host.js';
@@ -19,7 +20,7 @@ import type { Store } from './store.js';
 
 export interface SpawnRequest {
   name?: string | undefined;
-  harness: HarnessName;
+  harness: string;
   command?: string[] | undefined;
   cwd?: string | undefined;
   env?: Record<string, string> | undefined;
@@ -36,6 +37,8 @@ export interface AgentManagerDeps {
   random: () => number;
   scrollback: number;
   serverEnv: NodeJS.ProcessEnv;
+  /** Harnesses declared in the config, by name. */
+  customHarnesses: Readonly<Record<string, CustomHarnessSpec>>;
 }
 
 export class AgentManager {
@@ -84,6 +87,7 @@ export class AgentManager {
   }
 
   spawn(req: SpawnRequest): AgentRecord {
+    const harness = resolveHarness(req.harness, this.deps.customHarnesses);
     const agents = this.list();
     const taken = new Set(agents.map((a) => a.name));
     const name = req.name ?? generateName(taken, this.deps.random);
@@ -97,7 +101,7 @@ export class AgentManager {
       throw new UserError(`working directory does not exist: ${cwd}`, 'bad-cwd');
     }
     const clientEnv = req.env ?? stringEnv(this.deps.serverEnv);
-    const { launch } = HARNESS_REGISTRY[req.harness];
+    const { launch } = harness;
     const baseCommand = req.command && req.command.length > 0 ? req.command : launch.defaultCommand(clientEnv);
     const command = req.prompt !== undefined && launch.promptVia === 'args' ? launch.withPrompt(baseCommand, req.prompt) : baseCommand;
     const [program, ...args] = command as [string, ...string[]];
@@ -124,7 +128,6 @@ export class AgentManager {
       exitSignal: null,
     };
     const { ptySize } = this.deps.store.data;
-    const harness = HARNESS_REGISTRY[req.harness];
     const host = new AgentHost(record, this.deps.listener, this.deps.now, { ...ptySize, scrollback: this.deps.scrollback }, harness.detector, harness.launch.sessionFromExitScreen);
     const env: Record<string, string> = {
       ...clientEnv,

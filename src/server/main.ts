@@ -1,4 +1,5 @@
 /** The server process: starts the server, and stops it cleanly on signals. */
+import type { CustomHarnessSpec } from '../harness/registry.js';
 import type { RepoInfo } from '../protocol/messages.js';
 import type { ServerPaths } from '../runtime/paths.js';
 import { fileLogger } from './log.js';
@@ -11,6 +12,7 @@ export interface ServerProcessOptions {
   scrollback?: number | undefined;
   frameMs?: number | undefined;
   domainDepth?: number | undefined;
+  customHarnesses?: Readonly<Record<string, CustomHarnessSpec>> | undefined;
 }
 
 export async function runServerProcess(opts: ServerProcessOptions): Promise<void> {
@@ -25,6 +27,7 @@ export async function runServerProcess(opts: ServerProcessOptions): Promise<void
       ...(opts.scrollback !== undefined && { scrollback: opts.scrollback }),
       ...(opts.frameMs !== undefined && { frameMs: opts.frameMs }),
       ...(opts.domainDepth !== undefined && { domainDepth: opts.domainDepth }),
+      ...(opts.customHarnesses !== undefined && { customHarnesses: opts.customHarnesses }),
       onStopped: () => setImmediate(() => process.exit(0)),
     });
   } catch (err) {

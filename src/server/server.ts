@@ -13,6 +13,7 @@ import { parseRequest } from '../protocol/schema.js';
 import type { ServerPaths } from '../runtime/paths.js';
 import { ensurePrivateDir } from '../runtime/paths.js';
 import { VERSION } from '../version.js';
+import type { CustomHarnessSpec } from '../harness/registry.js';
 import { HARNESS_REGISTRY } from '../harness/registry.js';
 import type { AgentHost } from './agent-host.js';
 import { AgentManager } from './agents.js';
@@ -41,6 +42,8 @@ export interface ServerOptions {
   domainDepth?: number;
   /** Skip the file watcher (tests of other parts). */
   watch?: boolean;
+  /** Harnesses declared in the config. */
+  customHarnesses?: Readonly<Record<string, CustomHarnessSpec>>;
 }
 
 /** Overlap and summary broadcasts are coalesced to this interval. */
@@ -79,6 +82,7 @@ export class FanoutServer {
       random: opts.random ?? Math.random,
       scrollback: opts.scrollback ?? 10_000,
       serverEnv: opts.env ?? process.env,
+      customHarnesses: opts.customHarnesses ?? {},
       listener: {
         output: (host, data) => this.forwardOutput(host, data),
         dirty: (host) => this.frames.markDirty(host),

@@ -1,7 +1,7 @@
 /** Commands that act on agents: spawn, ls, capture, send, keys, kill, rm, wait. */
 import type { Command } from 'commander';
-import { isHarness, isStatus, HARNESSES, STATUSES } from '../../core/agent.js';
-import type { AgentStatus, HarnessName } from '../../core/agent.js';
+import { isStatus, HARNESSES, STATUSES } from '../../core/agent.js';
+import type { AgentStatus } from '../../core/agent.js';
 import { UserError } from '../../core/errors.js';
 import { encodeKey } from '../../core/keys.js';
 import type { Context } from '../context.js';
@@ -33,7 +33,7 @@ export function registerAgentCommands(program: Command, ctx: Ctx): void {
     .command('spawn')
     .description('start an agent; prints its name')
     .option('--name <name>', 'unique name (generated when omitted)')
-    .option('--harness <harness>', `one of ${HARNESSES.join(', ')}`, 'shell')
+    .option('--harness <harness>', `one of ${HARNESSES.join(', ')}, or one declared under "harnesses" in the config`, 'shell')
     .option('--cwd <dir>', 'working directory, relative to the repository root')
     .option('--env <KEY=VALUE>', 'extra environment variable (repeatable)', collect, [])
     .option('--prompt <text>', 'initial task, passed the way the harness takes it (argument, or typed once it is ready)')
@@ -42,11 +42,10 @@ export function registerAgentCommands(program: Command, ctx: Ctx): void {
     .passThroughOptions()
     .action(async (command: string[], opts: { name?: string; harness: string; cwd?: string; env: string[]; prompt?: string; json?: boolean }) => {
       const c = ctx();
-      if (!isHarness(opts.harness)) throw new UserError(`unknown harness "${opts.harness}"; use one of ${HARNESSES.join(', ')}`, 'bad-harness');
       const env = agentEnv(c.io.env, parseEnvPairs(opts.env));
       const cwd = opts.cwd === undefined ? c.io.cwd : opts.cwd;
       await withServer(c, async (conn) => {
-        const { agent } = await conn.request('spawn', { name: opts.name, harness: opts.harness as HarnessName, command, cwd, env, prompt: opts.prompt });
+        const { agent } = await conn.request('spawn', { name: opts.name, harness: opts.harness, command, cwd, env, prompt: opts.prompt });
         c.io.stdout.write(opts.json ? json(agentJson(agent)) : `${agent.name}\n`);
       });
     });

@@ -98,6 +98,6 @@ export function registerServerCommands(program: Command, ctx: Ctx): void {
       const { loadConfig } = await import('../../runtime/config.js');
       const config = loadConfig(c.repo.root, c.io.env);
       const { runServerProcess } = await import('../../server/main.js');
-      await runServerProcess({ repo: c.repo, paths: c.paths, env: c.io.env, scrollback: config.scrollback, frameMs: config.frameMs, domainDepth: config.domainDepth });
+      await runServerProcess({ repo: c.repo, paths: c.paths, env: c.io.env, scrollback: config.scrollback, frameMs: config.frameMs, domainDepth: config.domainDepth, customHarnesses: config.harnesses });
     });
 }
