@@ -6,6 +6,7 @@
 import type { RepoInfo } from '../protocol/messages.js';
 import type { FanoutConfig } from '../runtime/config.js';
 import type { DashboardConnection } from './connection.js';
+import type * as Session from './session.js';
 import type { SignalSource } from './terminal.js';
 
 export interface DashboardOptions {
@@ -37,6 +38,23 @@ export async function runDashboard(opts: DashboardOptions): Promise<DashboardOut
   // streaming panes that is most of the dashboard's CPU. An explicit
   // NODE_ENV (e.g. development, for debugging) is respected.
   process.env.NODE_ENV ??= 'production';
-  const { runDashboardSession } = await import('./session.js');
+  const { runDashboardSession } = await loadInteractive();
   return runDashboardSession(opts);
+}
+
+/**
+ * Ink stops drawing frames when CI or CONTINUOUS_INTEGRATION is set
+ * (is-in-ci, read once when Ink is first imported), which would leave the
+ * dashboard blank. It only ever runs on a terminal (the CLI checks), so it
+ * is interactive whatever those say; they are hidden just while Ink loads
+ * and put back at once (agents' environments were taken before this).
+ */
+async function loadInteractive(): Promise<typeof Session> {
+  const hidden = ['CI', 'CONTINUOUS_INTEGRATION'].filter((k) => k in process.env).map((k) => [k, process.env[k]] as const);
+  for (const [k] of hidden) delete process.env[k];
+  try {
+    return await import('./session.js');
+  } finally {
+    for (const [k, v] of hidden) process.env[k] = v;
+  }
 }

@@ -99,6 +99,13 @@ describe('the dashboard', () => {
     expect((await agents()).filter((a) => a.status !== 'exited').map((a) => a.name)).toEqual(['alpha', 'gamma']);
   });
 
+  it('draws even when CI is set in the environment (regression: Ink went blank under CI=true)', async () => {
+    env = { ...env, CI: 'true', CONTINUOUS_INTEGRATION: '1' };
+    await spawnThree();
+    const t = await dashboard();
+    expect(t.screen()).toMatch(/3 agents/);
+  });
+
   it('stops the server and every agent with Q after confirmation', async () => {
     await spawnThree();
     const t = await dashboard();
