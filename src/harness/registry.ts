@@ -1,21 +1,22 @@
 /**
- * What fanout knows about each harness. The foundation needs only the
- * default command; the status issue adds hooks, detectors and resume here.
+ * The harnesses fanout knows, by name: the built-in modules (one per
+ * harness) and, on request, custom ones from the config.
  */
 import type { HarnessName } from '../core/agent.js';
 import { HARNESSES, isHarness } from '../core/agent.js';
 import { UserError } from '../core/errors.js';
 import type { ScreenDetector } from '../core/status.js';
-import { mapClaudeHook } from './hooks/claude.js';
-import { mapCodexHook } from './hooks/codex.js';
-import { mapGeminiHook } from './hooks/gemini.js';
-import { mapOpencodeHook } from './hooks/opencode.js';
+import { aiderHarness } from './aider.js';
+import { claudeHarness } from './claude.js';
+import { codexHarness } from './codex.js';
+import { geminiHarness } from './gemini.js';
 import type { HookMapper } from './hooks/signal.js';
 import type { Launch } from './launch/launch.js';
-import { LAUNCH } from './launch/launch.js';
+import type { HarnessModule } from './module.js';
+import { opencodeHarness } from './opencode.js';
 import type { CustomRules } from './screens/custom.js';
 import { customDetector } from './screens/custom.js';
-import { SCREEN_DETECTORS } from './screens/index.js';
+import { shellHarness } from './shell.js';
 
 export interface Harness {
   name: HarnessName;
@@ -27,20 +28,25 @@ export interface Harness {
   detector: ScreenDetector | null;
 }
 
-const harness = (name: HarnessName, mapHook: HookMapper | null): Harness => ({
-  name,
-  launch: LAUNCH[name],
-  mapHook,
-  detector: (screen) => SCREEN_DETECTORS[name](screen)?.status ?? null,
-});
+/** A module as the server uses it: the detector reduced to its verdict. */
+const fromModule = (m: HarnessModule): Harness => ({ name: m.name, launch: m.launch, mapHook: m.mapHook, detector: (screen) => m.detect(screen)?.status ?? null });
+
+export const HARNESS_MODULES: Readonly<Record<HarnessName, HarnessModule>> = {
+  shell: shellHarness,
+  claude: claudeHarness,
+  codex: codexHarness,
+  gemini: geminiHarness,
+  opencode: opencodeHarness,
+  aider: aiderHarness,
+};
 
 export const HARNESS_REGISTRY: Readonly<Record<HarnessName, Harness>> = {
-  shell: harness('shell', null),
-  claude: harness('claude', mapClaudeHook),
-  codex: harness('codex', mapCodexHook),
-  gemini: harness('gemini', mapGeminiHook),
-  opencode: harness('opencode', mapOpencodeHook),
-  aider: harness('aider', null),
+  shell: fromModule(shellHarness),
+  claude: fromModule(claudeHarness),
+  codex: fromModule(codexHarness),
+  gemini: fromModule(geminiHarness),
+  opencode: fromModule(opencodeHarness),
+  aider: fromModule(aiderHarness),
 };
 
 /** A custom harness declared in the config: its command, its prompt flag, its detection regexes. */

@@ -7,7 +7,7 @@ import { describe, expect, it } from '@jest/globals';
 import fs from 'node:fs';
 import path from 'node:path';
 import { isHarness } from '../../src/core/agent.js';
-import { SCREEN_DETECTORS } from '../../src/harness/screens/index.js';
+import { HARNESS_MODULES } from '../../src/harness/registry.js';
 
 const dir = path.resolve(process.cwd(), '../shared/fixtures/screens');
 const rows = fs
@@ -28,13 +28,13 @@ describe('screen detectors on the real labelled screens', () => {
   it.each(rows.filter((r) => r.state !== 'exited').map((r) => [r.file, r.harness, r.state, r.note] as const))('%s (%s) is %s: %s', (file, harness, state) => {
     if (!isHarness(harness)) throw new Error(`unknown harness ${harness}`);
     const text = fs.readFileSync(path.join(dir, file), 'utf8');
-    const verdict = SCREEN_DETECTORS[harness]({ text, title: '' });
+    const verdict = HARNESS_MODULES[harness].detect({ text, title: '' });
     expect(verdict?.status ?? 'no opinion').toBe(state);
   });
 
   it.each(rows.filter((r) => r.state === 'exited').map((r) => [r.file, r.harness] as const))('%s (%s, exited) does not confuse the detector', (file, harness) => {
     if (!isHarness(harness)) throw new Error(`unknown harness ${harness}`);
     const text = fs.readFileSync(path.join(dir, file), 'utf8');
-    expect(() => SCREEN_DETECTORS[harness]({ text, title: '' })).not.toThrow();
+    expect(() => HARNESS_MODULES[harness].detect({ text, title: '' })).not.toThrow();
   });
 });

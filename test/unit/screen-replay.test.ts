@@ -7,7 +7,7 @@ import { describe, expect, it } from '@jest/globals';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { HarnessName } from '../../src/core/agent.js';
-import { SCREEN_DETECTORS } from '../../src/harness/screens/index.js';
+import { HARNESS_MODULES } from '../../src/harness/registry.js';
 import { Emulator } from '../../src/server/emulator.js';
 
 const dir = path.resolve(process.cwd(), '../shared/fixtures/raw');
@@ -26,7 +26,7 @@ async function replay(file: string, harness: HarnessName, chunk = 256): Promise<
   const states: string[] = [];
   for (let i = 0; i < data.length; i += chunk) {
     await new Promise<void>((resolve) => emulator.write(data.slice(i, i + chunk), resolve));
-    const status = SCREEN_DETECTORS[harness]({ text: emulator.text(), title: emulator.title })?.status ?? 'none';
+    const status = HARNESS_MODULES[harness].detect({ text: emulator.text(), title: emulator.title })?.status ?? 'none';
     if (states[states.length - 1] !== status) states.push(status);
   }
   emulator.dispose();
