@@ -131,6 +131,22 @@ describe('overlaps between agents sharing a checkout', () => {
     expect(unknown.stderr).toMatch(/no overlap with id "hot:nowhere"/);
   });
 
+  it('with hook events, simultaneous writes are told apart with certainty', async () => {
+    for (const name of ['alpha', 'beta']) {
+      expect((await fanout('spawn', '--name', name, '--harness', 'claude', '--', 'bash', '--norc', '--noprofile')).code).toBe(0);
+    }
+    // What Claude's PostToolUse hook sends after a Write, through the real `fanout hook`.
+    const write = (who: string) =>
+      `echo ${who} >> both.txt; echo '{"hook_event_name":"PostToolUse","tool_name":"Write","tool_input":{"file_path":"'"$PWD"'/both.txt"}}' | "$FANOUT_NODE" "$FANOUT_CLI" hook claude PostToolUse`;
+    await Promise.all([fanout('send', 'alpha', '--enter', write('alpha')), fanout('send', 'beta', '--enter', write('beta'))]);
+    const hot = await waitFor(async () => (await overlaps()).find((o) => o.place === 'both.txt' && o.kind === 'hot'), { what: 'a hot overlap from hook evidence' });
+    expect(hot.agents).toEqual(expect.arrayContaining(['alpha', 'beta']));
+    for (const name of ['alpha', 'beta']) {
+      const files = (await json<{ files: Array<{ path: string; confidence: string }> }>('touched', name)).files;
+      expect(files.find((f) => f.path === 'both.txt')?.confidence).toBe('certain');
+    }
+  });
+
   it('overlaps survive a server restart', async () => {
     await agent('alpha');
     await agent('beta');
