@@ -191,3 +191,27 @@ export function stripAnsi(s: string): string {
 }
 
 export const MB = 1e6;
+
+/** Median of a few RSS samples, to smooth GC and allocator timing. */
+export async function steadyRss(pid: number): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const rss = rssBytes(pid);
+    if (rss === null) throw new Error(`process ${pid} went away`);
+    samples.push(rss);
+    await sleep(100);
+  }
+  return median(samples);
+}
+
+/** mulberry32: a small seeded PRNG, so every run plays the same scenario. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -26,7 +26,7 @@ import { PROTOCOL_VERSION } from '../protocol/messages.js';
 import { serverPaths } from '../runtime/paths.js';
 import { locateRepo } from '../runtime/repo.js';
 import type { Cleanup, PartResult, Table } from './common.js';
-import { FANOUT_BIN, MB, alive, fmt, log, median, now, ratio, rssBytes, sleep, tempDir, verdict, waitFor, withCleanup } from './common.js';
+import { FANOUT_BIN, MB, alive, fmt, log, median, now, ratio, rng, sleep, steadyRss, tempDir, verdict, waitFor, withCleanup } from './common.js';
 import type { FanoutEnv, FanoutServer } from './harness.js';
 import { fanoutEnv, startFanoutServer, stopFanoutServer, stringEnv } from './harness.js';
 import { percentile } from './status.js';
@@ -100,17 +100,6 @@ function inotifyWatches(pid: number): number {
     }
   }
   return n;
-}
-
-async function steadyRss(pid: number): Promise<number> {
-  const samples: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    const rss = rssBytes(pid);
-    if (rss === null) throw new Error(`process ${pid} went away`);
-    samples.push(rss);
-    await sleep(100);
-  }
-  return median(samples);
 }
 
 /** Starts a server and waits for its `watching … (ready in N ms)` line. */
@@ -332,18 +321,6 @@ async function overlapLatency(c: Cleanup, server: FanoutServer): Promise<{ event
   }
   log(`domains: overlap event p50 ${fmt(median(out.event))} p95 ${fmt(percentile(out.event, 95))} ms, cli p50 ${fmt(median(out.cli))} ms, lost ${out.lost}`);
   return out;
-}
-
-/** mulberry32: a small seeded PRNG, so every run plays the same scenario. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface Step {

@@ -6,7 +6,7 @@
  * output in ten windows.
  */
 import type { PartResult } from './common.js';
-import { MB, fmt, log, median, now, rssBytes, sleep, tempDir, verdict, waitFor, withCleanup } from './common.js';
+import { MB, fmt, log, median, now, sleep, steadyRss, tempDir, verdict, waitFor, withCleanup } from './common.js';
 import type { FanoutServer } from './harness.js';
 import { Tmux, shellQuote, spawnAgent, startFanoutServer } from './harness.js';
 import { writeLinesFile } from './workload.js';
@@ -18,18 +18,6 @@ const SCROLLBACK = 10_000;
 const MARKER = 'fanout-bench-memory-done';
 const TARGET_MB = 15;
 const SETTLE_MS = 1500;
-
-/** Median of a few RSS samples, to smooth GC and allocator timing. */
-async function steadyRss(pid: number): Promise<number> {
-  const samples: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    const rss = rssBytes(pid);
-    if (rss === null) throw new Error(`process ${pid} went away`);
-    samples.push(rss);
-    await sleep(100);
-  }
-  return median(samples);
-}
 
 async function fanoutRound(server: FanoutServer, cmd: string[]): Promise<{ perAgent: number; history: number }> {
   await sleep(SETTLE_MS);

@@ -6,18 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from './common.js';
 
 const WORDS = (
   'the agent reads src/server/agent-host.ts and updates the emulator so that frames coalesce ' +

@@ -6,16 +6,13 @@
  *   so it is weak: it may confirm waiting, never reassert it;
  * - a prompt given on the command line fires no UserPromptSubmit.
  */
-import type { FileTouch, HookMapper, HookSignal } from './signal.js';
-import { obj, str, toolFile } from './signal.js';
+import type { FileTouch, HookMapper } from './signal.js';
+import { hookHeader, str, toolFile } from './signal.js';
 
 const WRITE_TOOLS: Record<string, FileTouch['action']> = { Write: 'write', Edit: 'edit', MultiEdit: 'edit', NotebookEdit: 'edit', Read: 'read' };
 
 export const mapClaudeHook: HookMapper = (event, raw) => {
-  const p = obj(raw);
-  const name = str(p.hook_event_name) ?? event;
-  const sessionId = str(p.session_id);
-  const base: HookSignal = sessionId ? { sessionId } : {};
+  const { p, name, base } = hookHeader(event, raw);
   const tool = str(p.tool_name) ?? '';
   switch (name) {
     case 'SessionStart':

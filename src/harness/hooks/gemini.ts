@@ -3,16 +3,13 @@
  * and Notification(ToolPermission) follows at once, so it is a strong
  * waiting signal. AfterAgent also fires after a cancel: idle either way.
  */
-import type { HookMapper, HookSignal } from './signal.js';
-import { obj, str, toolFile } from './signal.js';
+import type { HookMapper } from './signal.js';
+import { hookHeader, obj, str, toolFile } from './signal.js';
 
 const EDIT_TOOLS = new Set(['write_file', 'replace', 'edit', 'write_new_file']);
 
 export const mapGeminiHook: HookMapper = (event, raw) => {
-  const p = obj(raw);
-  const name = str(p.hook_event_name) ?? event;
-  const sessionId = str(p.session_id);
-  const base: HookSignal = sessionId ? { sessionId } : {};
+  const { p, name, base } = hookHeader(event, raw);
   const tool = str(p.tool_name) ?? '';
   switch (name) {
     case 'SessionStart':

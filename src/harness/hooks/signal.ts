@@ -35,3 +35,14 @@ export function toolFile(payload: Record<string, unknown>, action: FileTouch['ac
   const path = str(input.file_path) ?? str(input.path) ?? str(input.absolute_path);
   return path ? [{ path, action }] : undefined;
 }
+
+/**
+ * What every Claude-format payload starts with (Claude, Codex hooks,
+ * Gemini): the payload as an object, the event's name (from the payload,
+ * else the one the hook command gave), and the session id if any.
+ */
+export function hookHeader(event: string, raw: unknown): { p: Record<string, unknown>; name: string; base: HookSignal } {
+  const p = obj(raw);
+  const sessionId = str(p.session_id);
+  return { p, name: str(p.hook_event_name) ?? event, base: sessionId ? { sessionId } : {} };
+}
