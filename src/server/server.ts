@@ -72,7 +72,7 @@ export class FanoutServer {
   ) {
     const now = opts.now ?? (() => new Date());
     this.startedAt = now().toISOString();
-    this.frames = new ScreenFrames(opts.frameMs ?? 33, () => this.conns);
+    this.frames = new ScreenFrames(opts.frameMs ?? 50, () => this.conns);
     this.agents = new AgentManager({
       store,
       log: opts.log,
