@@ -77,4 +77,30 @@ describe('RepoWatcher on real files', () => {
     write('src/again.ts');
     await waitFor(() => all().some((c) => c.path === 'src/again.ts'), { what: 'the new folder' });
   });
+
+  it('holds one watch per folder it does not ignore, and none in ignored ones', () => {
+    // root, src (node_modules is ignored); .git is never entered.
+    expect(watcher.watchCount).toBe(2);
+  });
+
+  it('watches a folder tree created after start, and never one git ignores', async () => {
+    fs.mkdirSync(path.join(repo.dir, 'new', 'deep'), { recursive: true });
+    write('new/deep/f.ts');
+    write('node_modules/later/x.js');
+    await waitFor(() => all().some((c) => c.path === 'new/deep/f.ts' && c.kind === 'add'), { what: 'the file in the new tree' });
+    write('new/deep/g.ts');
+    await waitFor(() => all().some((c) => c.path === 'new/deep/g.ts'), { what: 'a later file in the new tree' });
+    expect(all().some((c) => c.path.startsWith('node_modules'))).toBe(false);
+    expect(watcher.watchCount).toBe(4);
+  });
+
+  it('reports every file of a deleted folder as removed, and drops its watch', async () => {
+    write('gone/a.txt');
+    write('gone/b.txt');
+    await waitFor(() => all().filter((c) => c.path.startsWith('gone/')).length === 2, { what: 'the two files' });
+    const before = watcher.watchCount;
+    fs.rmSync(path.join(repo.dir, 'gone'), { recursive: true });
+    await waitFor(() => ['gone/a.txt', 'gone/b.txt'].every((p) => all().some((c) => c.path === p && c.kind === 'unlink')), { what: 'both unlinks' });
+    await waitFor(() => watcher.watchCount === before - 1, { what: 'the folder watch to go' });
+  });
 });
