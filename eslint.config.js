@@ -5,7 +5,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const ui = ['ink', 'ink-*', 'react', 'react/*'];
-const serverOnly = ['node-pty', 'chokidar', 'simple-git', '@xterm/*', 'lowdb', 'lowdb/*'];
+const serverOnly = ['node-pty', 'simple-git', '@xterm/*', 'lowdb', 'lowdb/*'];
 const restrict = (groups, message) => ({
   'no-restricted-imports': ['error', { patterns: [{ group: groups, message }] }],
 });
