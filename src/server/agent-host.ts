@@ -12,6 +12,8 @@ import { StatusTracker } from './status-tracker.js';
 /** Pause the pty when this many characters wait for the emulator, resume below the low mark. */
 const HIGH_WATER = 512 * 1024;
 const LOW_WATER = 64 * 1024;
+/** After the process exits, output quiet for this long means the pty has been drained. */
+const EXIT_DRAIN_MS = 50;
 /** How long a graceful stop may take before the hard kill. */
 export const KILL_GRACE_MS = 3000;
 
@@ -37,6 +39,10 @@ export interface SpawnSpec {
 export class AgentHost {
   readonly emulator: Emulator;
   private proc: IPty | null = null;
+  /** The pty even after its process exited: output still buffered in it must be drained, not lost. */
+  private stream: IPty | null = null;
+  /** Set once the process exited; finishing waits until its output has stopped arriving. */
+  private exitTimer: NodeJS.Timeout | undefined;
   private paused = false;
   private readonly status: StatusTracker;
   private killTimer: NodeJS.Timeout | undefined;
@@ -87,6 +93,7 @@ export class AgentHost {
       env: spec.env,
     });
     this.proc = proc;
+    this.stream = proc;
     this.record = { ...this.record, pid: proc.pid, status: 'starting', statusSince: this.now().toISOString(), statusSource: 'process' };
     proc.onData((data) => this.onData(data));
     proc.onExit(({ exitCode, signal }) => this.onExit(exitCode, signal ?? null));
@@ -152,22 +159,24 @@ export class AgentHost {
   dispose(): void {
     this.status.dispose();
     clearTimeout(this.killTimer);
+    clearTimeout(this.exitTimer);
     this.emulator.dispose();
   }
 
   private onData(data: string): void {
     this.listener.output(this, data);
+    if (!this.proc) this.armExitTimer();
     this.emulator.write(data, () => {
       if (this.paused && this.emulator.backlog < LOW_WATER) {
         this.paused = false;
-        this.proc?.resume();
+        this.stream?.resume();
       }
-      this.status.output();
+      if (this.proc) this.status.output();
       this.listener.dirty(this);
     });
     if (!this.paused && this.emulator.backlog > HIGH_WATER) {
       this.paused = true;
-      this.proc?.pause();
+      this.stream?.pause();
     }
   }
 
@@ -182,11 +191,36 @@ export class AgentHost {
     this.listener.changed(this);
   }
 
+  /**
+   * The process is gone, but the pty may still hold its last output (all
+   * of it, if flow control had paused the pty). Resume and let it drain;
+   * `exited` is declared once output has stopped arriving and the emulator
+   * has parsed it, so nothing the agent printed last is lost.
+   */
   private onExit(exitCode: number, signal: number | null): void {
     this.proc = null;
     clearTimeout(this.killTimer);
     this.record = { ...this.record, exitCode, exitSignal: signal && signal > 0 ? signal : null };
-    // Let the emulator finish parsing the last output before anyone sees `exited`.
+    if (this.paused) {
+      this.paused = false;
+      this.stream?.resume();
+    }
+    this.armExitTimer();
+  }
+
+  private armExitTimer(): void {
+    clearTimeout(this.exitTimer);
+    this.exitTimer = setTimeout(() => this.finishExit(), EXIT_DRAIN_MS);
+  }
+
+  private finishExit(): void {
+    // Still paused for the emulator, or still parsing: the pty is not drained yet.
+    if (this.paused || this.emulator.backlog > 0) {
+      this.armExitTimer();
+      return;
+    }
+    this.exitTimer = undefined;
+    this.stream = null;
     this.emulator.write('', () => {
       // Harnesses print how to resume as they exit; keep the id when hooks never gave one.
       const sessionId = this.record.sessionId ?? this.sessionFromExitScreen(this.emulator.text(200));

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import fs from 'node:fs';
 import { HARNESSES, isHarness } from '../../core/agent.js';
 import { UserError } from '../../core/errors.js';
-import { HARNESS_MODULES } from '../../harness/registry.js';
+import { detectScreen } from '../../harness/detect/index.js';
 import type { Context } from '../context.js';
 
 type Ctx = () => Context;
@@ -36,8 +36,8 @@ export function registerDetectCommand(program: Command, ctx: Ctx): void {
           throw new UserError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, 'bad-file');
         }
       }
-      const verdict = HARNESS_MODULES[harness].detect({ text, title: opts.title });
-      c.io.stdout.write(`${verdict?.status ?? 'unknown'}\n`);
-      if (opts.reason) c.io.stdout.write(`${verdict?.reason ?? 'no rule matched'}\n`);
+      const { status, reason } = detectScreen(harness, { text, title: opts.title });
+      c.io.stdout.write(`${status ?? 'unknown'}\n`);
+      if (opts.reason) c.io.stdout.write(`${reason}\n`);
     });
 }
