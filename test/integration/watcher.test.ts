@@ -48,6 +48,13 @@ describe('RepoWatcher on real files', () => {
     expect(Object.keys(seen).some((p) => p.endsWith('.log') || p.startsWith('node_modules'))).toBe(false);
   });
 
+  it('reports file names with spaces, newlines and unicode exactly', async () => {
+    write('odd/a b.txt');
+    write('odd/line\nbreak.txt');
+    write('odd/ünï cödé ✓.md');
+    await waitFor(() => ['odd/a b.txt', 'odd/line\nbreak.txt', 'odd/ünï cödé ✓.md'].every((p) => all().some((c) => c.path === p)), { what: 'the three odd names' });
+  });
+
   it('pairs a move into a rename', async () => {
     fs.renameSync(path.join(repo.dir, 'src/a.ts'), path.join(repo.dir, 'src/renamed.ts'));
     await waitFor(() => all().find((c) => c.kind === 'rename'), { what: 'a rename', timeoutMs: 2000, describe: () => JSON.stringify(batches) });
