@@ -81,8 +81,12 @@ describe('the protocol boundary', () => {
     expect(Object.keys(partial.patch.changed).length).toBeLessThan(partial.patch.rows / 2);
   });
 
+  // The flood stays alive a moment after its last line. An agent that exits
+  // while flow control holds its output unread can lose that tail: Linux
+  // flushes a pty's unread output when its session leader exits (see
+  // docs/ARCHITECTURE.md, "Flow control"). This test pins flow control itself.
   it('flow control: a 20 MB flood finishes, its last line is on screen, and the server answers meanwhile', async () => {
-    await conn.request('spawn', { name: 'flood', harness: 'shell', command: ['node', '-e', "const l='x'.repeat(99)+'\\n';let s='';for(let i=0;i<2000;i++)s+=l;for(let i=0;i<100;i++)process.stdout.write(s);console.log('FLOOD-DONE')"], env: { PATH: String(env.PATH) } });
+    await conn.request('spawn', { name: 'flood', harness: 'shell', command: ['node', '-e', "const l='x'.repeat(99)+'\\n';let s='';for(let i=0;i<2000;i++)s+=l;for(let i=0;i<100;i++)process.stdout.write(s);console.log('FLOOD-DONE');setTimeout(()=>{},1500)"], env: { PATH: String(env.PATH) } });
     const started = Date.now();
     const latencies: number[] = [];
     while (Date.now() - started < 60_000) {
