@@ -3,7 +3,7 @@
  * errors become one line on stderr and a non-zero exit, never a stack trace.
  */
 import { Command, CommanderError } from 'commander';
-import { FanoutError } from '../core/errors.js';
+import { FanoutError, UserError } from '../core/errors.js';
 import { VERSION } from '../version.js';
 import { registerAgentCommands } from './commands/agents.js';
 import { registerDashboardCommands } from './commands/dashboard.js';
@@ -35,7 +35,8 @@ export function buildProgram(io: Io): Command {
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
-      outputError: (s, write) => write(`fanout: ${s.replace(/^error: /, '').trimEnd()}; see \`fanout --help\`\n`),
+      // Commander ends some messages with a full stop; drop it so the line does not read "… 1.; see …".
+      outputError: (s, write) => write(`fanout: ${s.replace(/^error: /, '').trimEnd().replace(/\.$/, '')}; see \`fanout --help\`\n`),
     });
   registerDashboardCommands(program, ctx);
   registerAgentCommands(program, ctx);
@@ -43,6 +44,15 @@ export function buildProgram(io: Io): Command {
   registerServerCommands(program, ctx);
   registerSetupCommands(program, ctx);
   registerDetectCommand(program, ctx);
+  // The root has an action (the dashboard), so Commander never reports an unknown command: `fanout frobnicate`
+  // said "too many arguments. Expected 0 arguments but got 1". Let the root take the word and name it instead.
+  // Set after every subcommand exists: subcommands copy this setting when created.
+  program.allowExcessArguments(true);
+  program.hook('preAction', (_hooked, action) => {
+    if (action === program && program.args.length > 0) {
+      throw new UserError(`unknown command '${program.args[0]}'; see \`fanout --help\``, 'unknown-command');
+    }
+  });
   return program;
 }
 

@@ -23,6 +23,8 @@ export function createLineDecoder(maxBytes: number): LineDecoder {
         const line = pending + chunk.slice(start, nl);
         pending = '';
         if (discarding) discarding = false;
+        // A whole line can arrive in one read, so the limit applies here too, not only to what is held between reads.
+        else if (line.length > maxBytes) out.errors.push(`message longer than ${maxBytes} bytes dropped`);
         else if (line.trim() !== '') decodeLine(line, out);
         start = nl + 1;
         nl = chunk.indexOf('\n', start);

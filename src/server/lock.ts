@@ -8,9 +8,26 @@ import { ExternalError } from '../core/errors.js';
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  return !zombie(pid);
+}
+
+/**
+ * A dead server nobody reaped still answers kill(pid, 0). The server is
+ * detached, so its parent is PID 1, and in containers PID 1 often never
+ * reaps: a SIGKILLed server's lock then blocked every later start until
+ * the container restarted. Linux only; elsewhere /proc is absent and the
+ * pid counts as alive, as before.
+ */
+function zombie(pid: number): boolean {
+  try {
+    // "pid (comm) state …"; comm may itself contain ") ", so take the last one.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+  } catch {
+    return false;
   }
 }
 

@@ -253,6 +253,10 @@ export class FanoutServer {
     wait: (conn, req) => {
       const agent = this.agents.find(req.agent);
       if (req.statuses.includes(agent.status)) return { agent };
+      // An exited agent never changes again: without this, `fanout wait done --status idle` hung until its timeout, or forever.
+      if (agent.status === 'exited') {
+        throw new UserError(`"${agent.name}" has already exited (code ${agent.exitCode ?? '?'}); it will never be ${req.statuses.join(' or ')}`, 'exited');
+      }
       return this.waiters.add(conn, agent, req.statuses, req.timeoutMs).then((a) => ({ agent: a }));
     },
     hook: (_conn, req) => {
