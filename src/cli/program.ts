@@ -11,6 +11,7 @@ import { registerDetectCommand } from './commands/detect.js';
 import { registerDomainCommands } from './commands/domains.js';
 import { registerServerCommands } from './commands/server.js';
 import { registerSetupCommands } from './commands/setup.js';
+import { registerWorktreeCommands } from './commands/worktrees.js';
 import type { Context, Io } from './context.js';
 import { makeContext } from './context.js';
 
@@ -41,6 +42,7 @@ export function buildProgram(io: Io): Command {
   registerDashboardCommands(program, ctx);
   registerAgentCommands(program, ctx);
   registerDomainCommands(program, ctx);
+  registerWorktreeCommands(program, ctx);
   registerServerCommands(program, ctx);
   registerSetupCommands(program, ctx);
   registerDetectCommand(program, ctx);

@@ -25,6 +25,14 @@ export interface AgentRecord {
   statusSource: 'hook' | 'screen' | 'process';
   /** The harness's own session id once a hook or exit screen revealed it; used to resume. */
   sessionId: string | null;
+  /** The command without the initial task: what resume and restart build on. */
+  launch: string[];
+  /** The task the agent was given, if any; re-run when its session cannot be resumed. */
+  task: string | null;
+  /** What the operator asked for at spawn; `auto` escalates by the policy in the config. */
+  isolationMode: 'shared' | 'worktree' | 'auto';
+  /** The agent's branch when it works in its own worktree. */
+  branch: string | null;
   pid: number | null;
   exitCode: number | null;
   exitSignal: number | null;

@@ -83,6 +83,8 @@ export function resolveHarness(name: string, custom: Readonly<Record<string, Cus
       withPrompt: (command, prompt) => (promptFlag ? [...command, promptFlag, prompt] : command),
       resume: () => null,
       sessionFromExitScreen: () => null,
+      // An unknown program: Ctrl-C, then end of input; the process group is signalled last.
+      stop: { interrupt: '\x03', exit: ['\x04'] },
     },
     mapHook: null,
     detector: detect ? (screen) => detect(screen)?.status ?? null : null,

@@ -11,6 +11,7 @@ import type { Claim } from '../core/domains/claims.js';
 import type { Touch } from '../core/domains/ledger.js';
 import type { Overlap } from '../core/domains/overlaps.js';
 import type { ErrorInfo } from '../core/errors.js';
+import type { EscalationPlan } from '../core/escalation.js';
 import type { ScreenPatch } from '../core/screen.js';
 
 export const PROTOCOL_VERSION = 1;
@@ -68,6 +69,27 @@ export interface Results {
   touched: { agent: AgentRecord; files: Touch[]; domains: string[] };
   overlaps: { overlaps: Overlap[] };
   acknowledge: { overlap: Overlap };
+  escalate: EscalationReport;
+  restart: { agent: AgentRecord; how: string };
+}
+
+export interface EscalationStep {
+  step: string;
+  ok: boolean;
+  ms: number;
+  detail?: string;
+}
+
+export interface EscalationReport {
+  plan: EscalationPlan;
+  dryRun: boolean;
+  /** The ref holding the checkout as it was, before anything moved. */
+  snapshot: string | null;
+  steps: EscalationStep[];
+  /** Things the operator should know: a repaired config, a session that could not follow, a copy fallback. */
+  notices: string[];
+  /** The agent as it runs now, in its worktree (null on a dry run). */
+  agent: AgentRecord | null;
 }
 
 export interface AgentDomains {

@@ -66,6 +66,16 @@ export const requestSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('overlaps') }),
   z.object({ type: z.literal('acknowledge'), overlap: z.string().min(1).max(2000) }),
   z.object({
+    type: z.literal('escalate'),
+    agent: agentRef,
+    dryRun: z.boolean().optional(),
+    /** Per contested path: move, copy or leave. */
+    routes: z.record(z.string().min(1).max(4096), z.enum(['move', 'copy', 'leave'])).optional(),
+    /** What happens to contested paths without a route. */
+    contested: z.enum(['move', 'copy', 'leave']).optional(),
+  }),
+  z.object({ type: z.literal('restart'), agent: agentRef }),
+  z.object({
     type: z.literal('hook'),
     /** The agent id and secret token fanout put in the agent's environment. */
     agentId: z.string().min(1).max(64),

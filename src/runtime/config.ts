@@ -38,6 +38,31 @@ const configSchema = z
     notify: z.enum(['bell', 'osc9', 'both', 'off']).optional(),
     /** Folder depth that stands for a file's domain (src/api/x.ts → src/api at 2). */
     domainDepth: z.number().int().min(1).max(10).optional(),
+    /** Where agents' worktrees go and which ignored files follow them there. */
+    worktree: z
+      .object({
+        /** Folder for worktrees, relative to the repository root; default `../<repo>.fanout`. */
+        dir: z.string().min(1).optional(),
+        /** More gitignore-style patterns of ignored files to carry, besides those in `.worktreeinclude`. */
+        include: z.array(z.string()).optional(),
+        /** Ignored folders to symlink instead of copying (any depth); default ["node_modules"]. */
+        symlink: z.array(z.string()).optional(),
+        /** How carried files are copied: reflink where the filesystem can (auto), always copy, or symlink everything. */
+        carry: z.enum(['auto', 'reflink', 'copy', 'symlink']).optional(),
+      })
+      .strict()
+      .optional(),
+    escalation: z
+      .object({
+        /** What happens to a contested file (also touched by another actor) unless routed: move, copy (default) or leave. */
+        contested: z.enum(['move', 'copy', 'leave']).optional(),
+        /** When agents spawned with `--isolation auto` escalate: on a hot overlap, and/or when they install packages. */
+        on: z.array(z.enum(['hot', 'install'])).optional(),
+        /** Ask the operator before an automatic escalation (default true). */
+        confirm: z.boolean().optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 

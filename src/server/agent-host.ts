@@ -156,6 +156,32 @@ export class AgentHost {
     return exited;
   }
 
+  /** Resolves once the process has exited and its last output is parsed. */
+  whenExited(): Promise<void> {
+    if (!this.proc && !this.exitTimer) return Promise.resolve();
+    return new Promise<void>((resolve) => this.exitWaiters.push(resolve));
+  }
+
+  /**
+   * Stops the agent the way its operator would: the harness's interrupt
+   * (ends the turn, so the session is saved resumable), then its exit keys,
+   * and only then signals. Returns how it ended.
+   */
+  async stopGracefully(keys: { interrupt: string; exit: string[] }, timing = { interruptMs: 800, keyMs: 400, exitMs: 1500 }): Promise<'exited' | 'killed'> {
+    if (!this.proc) return 'exited';
+    const exited = this.whenExited();
+    const within = (ms: number) => Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms).unref())]);
+    this.write(keys.interrupt);
+    if (await within(timing.interruptMs)) return 'exited';
+    for (const key of keys.exit) {
+      this.write(key);
+      if (await within(timing.keyMs)) return 'exited';
+    }
+    if (await within(timing.exitMs)) return 'exited';
+    await this.kill(false);
+    return 'killed';
+  }
+
   dispose(): void {
     this.status.dispose();
     clearTimeout(this.killTimer);

@@ -25,6 +25,9 @@ export interface SpawnRequest {
   cwd?: string | undefined;
   env?: Record<string, string> | undefined;
   prompt?: string | undefined;
+  /** Set when the agent starts in its own, already created worktree (`cwd`). */
+  worktree?: { branch: string } | undefined;
+  isolationMode?: AgentRecord['isolationMode'] | undefined;
 }
 
 export interface AgentManagerDeps {
@@ -45,6 +48,8 @@ export class AgentManager {
   private readonly hosts = new Map<string, AgentHost>();
   /** Per-agent secrets that hook calls must present; never stored on disk. */
   private readonly tokens = new Map<string, string>();
+  /** Each agent's environment as its client gave it, kept in memory only, for a restart. */
+  private readonly envs = new Map<string, Record<string, string>>();
 
   constructor(private readonly deps: AgentManagerDeps) {}
 
@@ -55,6 +60,10 @@ export class AgentManager {
       for (const rec of data.agents) {
         rec.statusSource ??= 'process';
         rec.sessionId ??= null;
+        rec.launch ??= rec.command;
+        rec.task ??= null;
+        rec.isolationMode ??= 'shared';
+        rec.branch ??= null;
         if (rec.status !== 'exited') {
           lost.push(rec.name);
           Object.assign(rec, { status: 'exited', statusSince: this.deps.now().toISOString(), statusSource: 'process', pid: null });
@@ -88,14 +97,7 @@ export class AgentManager {
 
   spawn(req: SpawnRequest): AgentRecord {
     const harness = resolveHarness(req.harness, this.deps.customHarnesses);
-    const agents = this.list();
-    const taken = new Set(agents.map((a) => a.name));
-    const name = req.name ?? generateName(taken, this.deps.random);
-    const problem = nameProblem(name);
-    if (problem) throw new UserError(problem, 'bad-name');
-    if (taken.has(name)) {
-      throw new UserError(`an agent named "${name}" already exists; choose another --name, or \`fanout rm ${name}\` if it has exited`, 'duplicate-name');
-    }
+    const name = this.newName(req.name);
     const cwd = path.resolve(this.deps.repo.root, req.cwd ?? '.');
     if (!fs.existsSync(cwd) || !fs.statSync(cwd).isDirectory()) {
       throw new UserError(`working directory does not exist: ${cwd}`, 'bad-cwd');
@@ -104,37 +106,94 @@ export class AgentManager {
     const { launch } = harness;
     const baseCommand = req.command && req.command.length > 0 ? req.command : launch.defaultCommand(clientEnv);
     const command = req.prompt !== undefined && launch.promptVia === 'args' ? launch.withPrompt(baseCommand, req.prompt) : baseCommand;
-    const [program, ...args] = command as [string, ...string[]];
-    const file = resolveCommand(program, cwd, clientEnv.PATH);
-
-    const id = `a${crypto.randomBytes(4).toString('hex')}`;
-    const token = crypto.randomBytes(16).toString('hex');
     const now = this.deps.now().toISOString();
     const record: AgentRecord = {
-      id,
+      id: `a${crypto.randomBytes(4).toString('hex')}`,
       name,
       harness: req.harness,
       command,
       cwd,
-      isolation: this.deps.repo.isGit ? 'shared' : 'none',
+      isolation: !this.deps.repo.isGit ? 'none' : req.worktree ? 'worktree' : 'shared',
       createdAt: now,
       startedAt: now,
       status: 'starting',
       statusSince: now,
       statusSource: 'process',
       sessionId: null,
+      launch: baseCommand,
+      task: req.prompt ?? null,
+      isolationMode: req.isolationMode ?? (req.worktree ? 'worktree' : 'shared'),
+      branch: req.worktree?.branch ?? null,
       pid: null,
       exitCode: null,
       exitSignal: null,
     };
+    const host = this.launchHost(record, clientEnv, req.prompt !== undefined && launch.promptVia === 'type' ? req.prompt : null);
+    this.deps.store.update((data) => data.agents.push(host.record));
+    this.deps.log.info(`spawned ${name} (${record.id}) pid ${host.record.pid}: ${command.join(' ')}`);
+    return host.record;
+  }
+
+  /** The environment the agent was started with (its client's), for harness files such as session stores. */
+  envOf(id: string): Record<string, string> {
+    return this.envs.get(id) ?? stringEnv(this.deps.serverEnv);
+  }
+
+  /** Checks a requested name, or makes one up. */
+  newName(requested: string | undefined): string {
+    const taken = new Set(this.list().map((a) => a.name));
+    const name = requested ?? generateName(taken, this.deps.random);
+    const problem = nameProblem(name);
+    if (problem) throw new UserError(problem, 'bad-name');
+    if (taken.has(name)) {
+      throw new UserError(`an agent named "${name}" already exists; choose another --name, or \`fanout rm ${name}\` if it has exited`, 'duplicate-name');
+    }
+    return name;
+  }
+
+  /**
+   * Starts an exited agent again under the same id and name (so its pane
+   * and history stay), e.g. in its new worktree after an escalation.
+   */
+  restart(id: string, change: { cwd: string; command: string[]; isolation: AgentRecord['isolation']; branch: string | null; typed: string | null }): AgentRecord {
+    const old = this.hosts.get(id);
+    const rec = old?.record ?? this.find(id);
+    if (old?.running) throw new UserError(`agent "${rec.name}" is still running`, 'still-running');
+    const now = this.deps.now().toISOString();
+    const record: AgentRecord = {
+      ...rec,
+      command: change.command,
+      cwd: change.cwd,
+      isolation: change.isolation,
+      branch: change.branch,
+      startedAt: now,
+      status: 'starting',
+      statusSince: now,
+      statusSource: 'process',
+      pid: null,
+      exitCode: null,
+      exitSignal: null,
+    };
+    old?.dispose();
+    const host = this.launchHost(record, this.envs.get(id) ?? stringEnv(this.deps.serverEnv), change.typed);
+    this.sync(host);
+    this.deps.log.info(`restarted ${rec.name} (${id}) pid ${host.record.pid} in ${change.cwd}: ${change.command.join(' ')}`);
+    return host.record;
+  }
+
+  private launchHost(record: AgentRecord, clientEnv: Record<string, string>, typed: string | null): AgentHost {
+    const harness = resolveHarness(record.harness, this.deps.customHarnesses);
+    const [program, ...args] = record.command as [string, ...string[]];
+    const file = resolveCommand(program, record.cwd, clientEnv.PATH);
+    const token = crypto.randomBytes(16).toString('hex');
     const { ptySize } = this.deps.store.data;
     const host = new AgentHost(record, this.deps.listener, this.deps.now, { ...ptySize, scrollback: this.deps.scrollback }, harness.detector, harness.launch.sessionFromExitScreen);
     const env: Record<string, string> = {
       ...clientEnv,
       TERM: 'xterm-256color',
       COLORTERM: 'truecolor',
-      FANOUT_AGENT_ID: id,
-      FANOUT_AGENT_NAME: name,
+      FANOUT_AGENT_ID: record.id,
+      FANOUT_AGENT_NAME: record.name,
       FANOUT_TOKEN: token,
       FANOUT_SOCKET: this.deps.socket,
       // Installed hooks call "$FANOUT_NODE" "$FANOUT_CLI" hook …, so they work wherever fanout is installed
@@ -143,17 +202,16 @@ export class AgentManager {
       FANOUT_CLI: cliEntry(),
     };
     try {
-      host.start({ file, args, cwd, env, ...ptySize, scrollback: this.deps.scrollback });
+      host.start({ file, args, cwd: record.cwd, env, ...ptySize, scrollback: this.deps.scrollback });
     } catch (err) {
       host.dispose();
       throw new UserError(`could not start ${program}: ${err instanceof Error ? err.message : String(err)}`, 'spawn-failed');
     }
-    if (req.prompt !== undefined && launch.promptVia === 'type') host.typeWhenReady(req.prompt);
-    this.hosts.set(id, host);
-    this.tokens.set(id, token);
-    this.deps.store.update((data) => data.agents.push(host.record));
-    this.deps.log.info(`spawned ${name} (${id}) pid ${host.record.pid}: ${command.join(' ')}`);
-    return host.record;
+    if (typed !== null) host.typeWhenReady(typed);
+    this.hosts.set(record.id, host);
+    this.tokens.set(record.id, token);
+    this.envs.set(record.id, clientEnv);
+    return host;
   }
 
   /**
@@ -200,6 +258,7 @@ export class AgentManager {
     host?.dispose();
     this.hosts.delete(rec.id);
     this.tokens.delete(rec.id);
+    this.envs.delete(rec.id);
     this.deps.store.update((data) => {
       data.agents = data.agents.filter((a) => a.id !== rec.id);
     });

@@ -26,6 +26,11 @@ import { Waiters } from './waiters.js';
 import { domainHandlers } from './domains/domain-handlers.js';
 import { DomainService } from './domains/domain-service.js';
 import { globalExcludesFile } from './watch/gitignore.js';
+import { Escalator } from './escalation/escalator.js';
+import { carryForConfig } from './escalation/carry-adapter.js';
+import { loadConfig } from '../runtime/config.js';
+import { restartCommand } from '../core/escalation.js';
+import { resolveHarness } from '../harness/registry.js';
 
 export interface ServerOptions {
   repo: RepoInfo;
@@ -63,6 +68,7 @@ export class FanoutServer {
   readonly agents: AgentManager;
   readonly domains: DomainService;
   private readonly domainHandlers: ReturnType<typeof domainHandlers>;
+  private readonly escalator: Escalator;
   private domainsTimer: NodeJS.Timeout | undefined;
 
   private constructor(
@@ -99,6 +105,17 @@ export class FanoutServer {
       changed: () => this.scheduleDomainsBroadcast(),
     });
     this.domainHandlers = domainHandlers(opts.repo, this.agents, () => this.domains);
+    this.escalator = new Escalator({
+      repo: opts.repo,
+      agents: this.agents,
+      domains: () => this.domains,
+      store,
+      log: opts.log,
+      now,
+      config: () => loadConfig(opts.repo.root, opts.env ?? process.env),
+      carry: carryForConfig,
+      changed: () => this.broadcastAgents(),
+    });
   }
 
   static async start(opts: ServerOptions): Promise<FanoutServer> {
@@ -286,11 +303,27 @@ export class FanoutServer {
     touched: (_conn, req) => this.domainHandlers.touched(req),
     overlaps: () => this.domainHandlers.overlaps(),
     acknowledge: (_conn, req) => this.domainHandlers.acknowledge(req),
+    escalate: (_conn, req) => this.escalator.escalate(req.agent, { dryRun: req.dryRun ?? false, routes: req.routes ?? {}, contested: req.contested }),
+    restart: (_conn, req) => {
+      const result = this.restartAgent(req.agent);
+      this.broadcastAgents();
+      return result;
+    },
     shutdown: () => {
       setImmediate(() => void this.stop('shutdown requested'));
       return {};
     },
   };
+
+  /** Starts an exited agent again where it worked, resuming its session where the harness can. */
+  private restartAgent(ref: string): { agent: AgentRecord; how: string } {
+    const rec = this.agents.find(ref);
+    if (this.agents.host(rec.id)?.running) throw new UserError(`"${rec.name}" is still running; \`fanout kill ${rec.name}\` first`, 'still-running');
+    const launch = resolveHarness(rec.harness, this.opts.customHarnesses).launch;
+    const again = restartCommand({ launch: rec.launch, task: rec.task, sessionId: rec.sessionId, resume: launch.resume, promptVia: launch.promptVia, withPrompt: launch.withPrompt });
+    const agent = this.agents.restart(rec.id, { cwd: rec.cwd, command: again.command, isolation: rec.isolation, branch: rec.branch, typed: again.typed });
+    return { agent, how: again.how };
+  }
 
   private domainsEvent() {
     return { type: 'domains' as const, overlaps: this.domains.overlaps(), summaries: this.domains.summaries(this.agents.list()) };

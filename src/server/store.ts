@@ -11,6 +11,7 @@ import type { AgentRecord } from '../core/agent.js';
 import type { Claim } from '../core/domains/claims.js';
 import type { Ledger } from '../core/domains/ledger.js';
 import type { Overlap } from '../core/domains/overlaps.js';
+import type { WorktreeRecord } from '../core/worktree.js';
 
 export interface DomainState {
   ledger: Ledger;
@@ -23,11 +24,13 @@ export interface StateData {
   ptySize: { cols: number; rows: number };
   agents: AgentRecord[];
   domains: DomainState;
+  /** Worktrees fanout made for agents, with the base each merges back into. */
+  worktrees: WorktreeRecord[];
 }
 
 export const DEFAULT_PTY_SIZE = { cols: 120, rows: 36 };
 
-const defaults = (): StateData => ({ version: 1, ptySize: { ...DEFAULT_PTY_SIZE }, agents: [], domains: { ledger: { touches: [] }, claims: [], overlaps: [] } });
+const defaults = (): StateData => ({ version: 1, ptySize: { ...DEFAULT_PTY_SIZE }, agents: [], domains: { ledger: { touches: [] }, claims: [], overlaps: [] }, worktrees: [] });
 
 export interface OpenedStore {
   store: Store;

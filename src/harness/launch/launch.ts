@@ -20,7 +20,19 @@ export interface Launch {
   resume(command: string[], sessionId: string): string[] | null;
   /** Finds the session id a harness prints as it exits. */
   sessionFromExitScreen(text: string): string | null;
+  /**
+   * Keys that stop it gracefully: `interrupt` ends the current turn (so the
+   * session is saved in a resumable state), `exit` quits, key by key. fanout
+   * waits between steps and kills the process if it still runs.
+   */
+  stop: { interrupt: string; exit: string[] };
 }
+
+const ESC = '\x1b';
+const CTRL_C = '\x03';
+const CTRL_D = '\x04';
+/** The TUIs quit on a second Ctrl-C at their prompt. */
+const TUI_STOP = { interrupt: ESC, exit: [CTRL_C, CTRL_C] };
 
 const lastMatch = (re: RegExp) => (text: string): string | null => {
   const all = [...text.matchAll(re)];
@@ -34,6 +46,8 @@ export const LAUNCH: Readonly<Record<HarnessName, Launch>> = {
     withPrompt: (command) => command,
     resume: () => null,
     sessionFromExitScreen: () => null,
+    // Ctrl-C ends whatever runs in the foreground, then `exit` ends the shell.
+    stop: { interrupt: CTRL_C, exit: ['exit\r'] },
   },
   claude: {
     defaultCommand: () => ['claude'],
@@ -42,6 +56,7 @@ export const LAUNCH: Readonly<Record<HarnessName, Launch>> = {
     withPrompt: (command, prompt) => [...command, '--', prompt],
     resume: (command, id) => [...command, '--resume', id],
     sessionFromExitScreen: lastMatch(/claude --resume ([0-9a-f][0-9a-f-]{7,63})/g),
+    stop: TUI_STOP,
   },
   codex: {
     defaultCommand: () => ['codex'],
@@ -49,6 +64,7 @@ export const LAUNCH: Readonly<Record<HarnessName, Launch>> = {
     withPrompt: (command, prompt) => [...command, '--', prompt],
     resume: (command, id) => [...command, 'resume', id],
     sessionFromExitScreen: lastMatch(/codex resume ([0-9a-f][0-9a-f-]{7,63})/g),
+    stop: TUI_STOP,
   },
   gemini: {
     defaultCommand: () => ['gemini'],
@@ -57,6 +73,7 @@ export const LAUNCH: Readonly<Record<HarnessName, Launch>> = {
     withPrompt: (command, prompt) => [...command, '--prompt-interactive', prompt],
     resume: (command, id) => [...command, '--resume', id],
     sessionFromExitScreen: lastMatch(/gemini --resume ([0-9a-f][0-9a-f-]{7,63})/g),
+    stop: TUI_STOP,
   },
   opencode: {
     defaultCommand: () => ['opencode'],
@@ -64,6 +81,7 @@ export const LAUNCH: Readonly<Record<HarnessName, Launch>> = {
     withPrompt: (command, prompt) => [...command, '--prompt', prompt],
     resume: (command, id) => [...command, '-s', id],
     sessionFromExitScreen: lastMatch(/opencode -s (ses_[A-Za-z0-9]+)/g),
+    stop: TUI_STOP,
   },
   aider: {
     defaultCommand: () => ['aider'],
@@ -72,5 +90,6 @@ export const LAUNCH: Readonly<Record<HarnessName, Launch>> = {
     withPrompt: (command) => command,
     resume: (command) => [...command, '--restore-chat-history'],
     sessionFromExitScreen: () => null,
+    stop: { interrupt: CTRL_C, exit: [CTRL_D] },
   },
 };

@@ -47,6 +47,8 @@ export class DomainService {
   private gitActivity: GitActivity | null = null;
   private readonly gitState: GitState | null;
   private hookTouches: Array<{ agentId: string; path: string; at: number }> = [];
+  /** Paths fanout itself is rewriting (escalation moves, rollbacks), until when: nobody's edit. */
+  private ownWrites = new Map<string, number>();
   private sweep: NodeJS.Timeout | undefined;
   private settleTimer: NodeJS.Timeout | undefined;
 
@@ -147,12 +149,38 @@ export class DomainService {
     return { ...found, acknowledged: true };
   }
 
+  /** Settles the ledger against git now (after fanout changed the checkout itself). */
+  refresh(): Promise<void> {
+    return this.settle();
+  }
+
+  /** The ledger as it stands (for planning an escalation). */
+  ledger(): Ledger {
+    return this.state.ledger;
+  }
+
   /** The agent is gone or moved to its own worktree: its touches and claims no longer collide. */
   forgetAgent(agentId: string): void {
     this.commit({ ledger: forgetActor(this.state.ledger, agentActor(agentId)), claims: releaseClaims(this.state.claims, agentId).claims });
   }
 
-  private onBatch(changes: FileChange[]): void {
+  /**
+   * fanout is about to rewrite these paths itself (moving an agent's changes
+   * out, or rolling back): the watcher's events for them are not an agent's
+   * edit. `untilMs` bounds it, so a later real edit still counts.
+   */
+  expectOwnWrites(paths: readonly string[], untilMs: number): void {
+    for (const p of paths) this.ownWrites.set(p, untilMs);
+  }
+
+  private onBatch(all: FileChange[]): void {
+    const nowMs = Date.now();
+    for (const [p, until] of this.ownWrites) if (until < nowMs) this.ownWrites.delete(p);
+    const changes = all.filter((c) => !this.ownWrites.has(c.path) && !(c.from && this.ownWrites.has(c.from)));
+    if (changes.length === 0) {
+      void this.settle();
+      return;
+    }
     let ledger = this.state.ledger;
     const hosts = this.deps.sharedHosts().filter((h) => h.running);
     const activity = hosts.map((h) => ({ agentId: h.record.id, ...h.activity() }));

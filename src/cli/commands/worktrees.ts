@@ -1,0 +1,90 @@
+/** Commands that move agents between the shared checkout and worktrees: escalate, restart. */
+import readline from 'node:readline';
+import type { Command } from 'commander';
+import type { ContestedAction, EscalationPlan } from '../../core/escalation.js';
+import { CONTESTED_ACTIONS, parseRoute } from '../../core/escalation.js';
+import { UserError } from '../../core/errors.js';
+import type { EscalationReport } from '../../protocol/messages.js';
+import type { Context } from '../context.js';
+import { withServer } from '../context.js';
+import { agentJson, json } from '../format.js';
+
+type Ctx = () => Context;
+
+const collect = (value: string, prev: string[]) => [...prev, value];
+
+export function planText(plan: EscalationPlan): string {
+  const lines = [`escalate ${plan.agent.name} → ${plan.worktreePath} (branch ${plan.branch} from ${plan.base})`];
+  lines.push(plan.exclusive.length ? `  move (only ${plan.agent.name} touched): ${plan.exclusive.join(', ')}` : `  no uncommitted changes of ${plan.agent.name} to move`);
+  for (const c of plan.contested) lines.push(`  contested ${c.path} (also ${c.others.join(', ')}): ${c.action}`);
+  const how = { resume: 'resume its session', prompt: 'run its task again', restart: 'start its command again' }[plan.restart.how];
+  lines.push(`  then ${how}: ${plan.restart.command.join(' ')}`);
+  return lines.join('\n');
+}
+
+function reportText(r: EscalationReport): string {
+  const lines = [planText(r.plan)];
+  if (r.dryRun) return `${lines.join('\n')}\n(dry run: nothing changed)\n`;
+  for (const s of r.steps) lines.push(`  ✓ ${s.step} ${s.ms} ms${s.detail ? `: ${s.detail}` : ''}`);
+  for (const n of r.notices) lines.push(`  ! ${n}`);
+  if (r.snapshot) lines.push(`  snapshot: ${r.snapshot}`);
+  lines.push(`${r.plan.agent.name} now works in ${r.plan.worktreePath}`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function confirm(c: Context, question: string): Promise<boolean> {
+  const rl = readline.createInterface({ input: c.io.stdin, output: c.io.stderr });
+  try {
+    const answer = await new Promise<string>((resolve) => rl.question(question, resolve));
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}
+
+export function registerWorktreeCommands(program: Command, ctx: Ctx): void {
+  program
+    .command('escalate')
+    .description("move an agent from the shared checkout into its own worktree, with its changes, live")
+    .argument('<name>')
+    .option('--dry-run', 'print the plan; change nothing')
+    .option('--yes', 'do not ask for confirmation')
+    .option('--contested <action>', `what happens to files other actors touched too, unless routed: ${CONTESTED_ACTIONS.join('|')} (default from config, else copy)`)
+    .option('--route <path=action>', 'route one contested file: move, copy or leave (repeatable)', collect, [])
+    .option('--json', 'print the report as JSON')
+    .action(async (name: string, opts: { dryRun?: boolean; yes?: boolean; contested?: string; route: string[]; json?: boolean }) => {
+      const c = ctx();
+      if (opts.contested !== undefined && !(CONTESTED_ACTIONS as readonly string[]).includes(opts.contested)) {
+        throw new UserError(`--contested must be ${CONTESTED_ACTIONS.join(', ')}, got "${opts.contested}"`, 'bad-option');
+      }
+      const contested = opts.contested as ContestedAction | undefined;
+      const routes = Object.fromEntries(opts.route.map(parseRoute));
+      await withServer(c, async (conn) => {
+        const ask = !opts.dryRun && !opts.yes;
+        if (ask && !c.io.stdin.isTTY) throw new UserError('escalation changes files: pass --yes to go ahead, or --dry-run to see the plan', 'needs-confirmation');
+        if (ask) {
+          const preview = await conn.request('escalate', { agent: name, dryRun: true, routes, contested });
+          c.io.stderr.write(`${planText(preview.plan)}\n`);
+          if (!(await confirm(c, 'Escalate? [y/N] '))) {
+            c.io.stderr.write('not escalated\n');
+            return;
+          }
+        }
+        const report = await conn.request('escalate', { agent: name, dryRun: opts.dryRun ?? false, routes, contested });
+        c.io.stdout.write(opts.json ? json({ ...report, agent: report.agent ? agentJson(report.agent) : null }) : reportText(report));
+      });
+    });
+
+  program
+    .command('restart')
+    .description('start an exited agent again where it worked, resuming its session where the harness can')
+    .argument('<name>')
+    .option('--json', 'print the agent record as JSON')
+    .action(async (name: string, opts: { json?: boolean }) => {
+      const c = ctx();
+      await withServer(c, async (conn) => {
+        const { agent, how } = await conn.request('restart', { agent: name });
+        c.io.stdout.write(opts.json ? json({ ...agentJson(agent), how }) : `${agent.name} restarted (${how}) in ${agent.cwd}\n`);
+      });
+    });
+}

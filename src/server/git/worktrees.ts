@@ -1,0 +1,98 @@
+/**
+ * Creating, listing and removing git worktrees, with the errors an operator
+ * can act on. Callers wrap these in the config-leak guard (./config-guard.ts).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../../core/errors.js';
+import { git, gitRaw, splitZ } from './run.js';
+
+export interface GitWorktree {
+  path: string;
+  head: string | null;
+  /** refs/heads/… or null when detached. */
+  branch: string | null;
+  bare: boolean;
+  locked: boolean;
+  prunable: boolean;
+}
+
+export async function branchExists(dir: string, branch: string): Promise<boolean> {
+  return (await gitRaw(dir, ['show-ref', '--verify', '-q', `refs/heads/${branch}`])).code === 0;
+}
+
+/**
+ * Checks that a worktree can be made at `wtPath` on a new `branch`, before
+ * anything is changed: the path must not exist, its parent must be
+ * writable, and the branch must be new.
+ */
+export async function checkWorktreeTarget(dir: string, wtPath: string, branch: string): Promise<void> {
+  if (fs.existsSync(wtPath)) {
+    throw new UserError(`worktree location ${wtPath} already exists; move it away, or set "worktree": {"dir": …} in .fanout.json`, 'worktree-exists');
+  }
+  if (await branchExists(dir, branch)) {
+    throw new UserError(`branch ${branch} already exists; merge or delete it (\`fanout gc\`, or \`git branch -D ${branch}\`), or spawn under another name`, 'branch-exists');
+  }
+  const parent = path.dirname(wtPath);
+  try {
+    fs.mkdirSync(parent, { recursive: true });
+    fs.accessSync(parent, fs.constants.W_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? 'error';
+    throw new UserError(`cannot write the worktree location ${parent} (${code}); set "worktree": {"dir": …} in .fanout.json to a writable folder`, 'worktree-unwritable');
+  }
+}
+
+export async function addWorktree(dir: string, wtPath: string, branch: string, start: string): Promise<void> {
+  await checkWorktreeTarget(dir, wtPath, branch);
+  await git(dir, ['worktree', 'add', '-q', '-b', branch, wtPath, start]);
+}
+
+/** Removes a worktree and (optionally) its branch. `force` drops uncommitted work: callers snapshot first. */
+export async function removeWorktree(dir: string, wtPath: string, opts: { force: boolean; branch?: string | null }): Promise<void> {
+  if (fs.existsSync(wtPath)) await git(dir, ['worktree', 'remove', ...(opts.force ? ['--force', '--force'] : []), wtPath]);
+  else await git(dir, ['worktree', 'prune']);
+  if (opts.branch && (await branchExists(dir, opts.branch))) await git(dir, ['branch', '-D', opts.branch]);
+}
+
+export async function listWorktrees(dir: string): Promise<GitWorktree[]> {
+  const text = await git(dir, ['worktree', 'list', '--porcelain', '-z']);
+  const out: GitWorktree[] = [];
+  let cur: GitWorktree | null = null;
+  for (const field of text.split('\0')) {
+    if (field === '') {
+      if (cur) out.push(cur);
+      cur = null;
+      continue;
+    }
+    const [key, ...rest] = field.split(' ');
+    const value = rest.join(' ');
+    if (key === 'worktree') cur = { path: value, head: null, branch: null, bare: false, locked: false, prunable: false };
+    else if (!cur) continue;
+    else if (key === 'HEAD') cur.head = value;
+    else if (key === 'branch') cur.branch = value;
+    else if (key === 'bare') cur.bare = true;
+    else if (key === 'locked') cur.locked = true;
+    else if (key === 'prunable') cur.prunable = true;
+  }
+  if (cur) out.push(cur);
+  return out;
+}
+
+/** Drops admin entries of worktrees whose folders are gone; returns what git said it pruned. */
+export async function pruneWorktrees(dir: string): Promise<string[]> {
+  const r = await git(dir, ['worktree', 'prune', '--verbose']);
+  return r.split('\n').filter(Boolean);
+}
+
+/** Paths with uncommitted changes (tracked or untracked) in a checkout. */
+export async function dirtyPaths(dir: string): Promise<string[]> {
+  const entries = splitZ(await git(dir, ['--no-optional-locks', 'status', '--porcelain=v1', '-z', '--untracked-files=all']));
+  const out: string[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i] as string;
+    out.push(e.slice(3));
+    if (e[0] === 'R' || e[0] === 'C') i++;
+  }
+  return out;
+}
