@@ -10,7 +10,7 @@ export interface OverlapBannerProps {
   agents: readonly AgentRecord[];
   /** Unacknowledged overlaps in all, this one included. */
   open: number;
-  keys: { tell: string; ack: string; list: string };
+  keys: { tell: string; ack: string; list: string; escalate: string };
 }
 
 const COLOUR: Record<Overlap['kind'], string> = { hot: 'red', claimed: 'magenta', warm: 'yellow', possible: 'yellow' };
@@ -24,7 +24,7 @@ export const OverlapBanner = React.memo(function OverlapBanner({ overlap, agents
         ⚠ {overlapSummary(overlap, agents)}
       </Text>
       <Text wrap="truncate-end" dimColor>
-        {tell ? `${keys.tell} tell ${tell.name} to keep off · ` : ''}
+        {tell ? `${keys.escalate} escalate ${tell.name} · ${keys.tell} tell ${tell.name} to keep off · ` : ''}
         {keys.ack} acknowledge · {keys.list} all overlaps{more}
       </Text>
     </Box>

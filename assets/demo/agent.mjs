@@ -19,7 +19,7 @@ const WORDS = ['cache', 'retry', 'parse', 'token', 'queue', 'render', 'config', 
 const COMMENT = { '.ts': '//', '.tsx': '//', '.js': '//', '.mjs': '//', '.py': '#', '.sh': '#', '.yml': '#', '.yaml': '#' };
 
 function parseOptions(argv) {
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: argv,
     options: {
       name: { type: 'string', default: 'agent' },
@@ -30,11 +30,16 @@ function parseOptions(argv) {
       speed: { type: 'string', default: '700' },
       loop: { type: 'boolean', default: false },
       seed: { type: 'string' },
+      // Claude's resume flag: fanout passes it when it restarts an agent after an escalation.
+      resume: { type: 'string' },
     },
+    // Claude takes the task as a positional argument (after `--`).
+    allowPositionals: true,
   });
   const files = values.files.split(',').map((f) => f.trim()).filter(Boolean);
   // Default seed comes from the name so three demo agents differ but each is reproducible.
   const seed = values.seed !== undefined ? Number(values.seed) : [...values.name].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
+  if (positionals.length > 0) values.task = positionals.join(' ');
   return { ...values, files, steps: Math.max(1, Number(values.steps) || 6), speed: Math.max(1, Number(values.speed) || 700), seed };
 }
 
@@ -240,7 +245,7 @@ function main() {
   const s = {
     opts,
     rng: makeRng(opts.seed),
-    sessionId: randomUUID(),
+    sessionId: opts.resume ?? randomUUID(),
     cols: stdout.columns || 80,
     mode: 'busy', round: 0, line: '', timer: null, wake: null, answer: null, roundStart: Date.now(),
     out: (text) => stdout.write(text),

@@ -55,6 +55,7 @@ export function agentJson(a: AgentRecord): Record<string, unknown> {
     isolation: a.isolation,
     isolationMode: a.isolationMode,
     branch: a.branch,
+    proposal: a.proposal,
     task: a.task,
     command: a.command,
     createdAt: a.createdAt,

@@ -33,6 +33,8 @@ export interface AgentRecord {
   isolationMode: 'shared' | 'worktree' | 'auto';
   /** The agent's branch when it works in its own worktree. */
   branch: string | null;
+  /** Why fanout proposes escalating this agent (`--isolation auto` policy), awaiting the operator; else null. */
+  proposal: string | null;
   pid: number | null;
   exitCode: number | null;
   exitSignal: number | null;

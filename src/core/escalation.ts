@@ -148,3 +148,22 @@ export function restartCommand(opts: {
   }
   return { how: 'restart', command: opts.launch, typed: null };
 }
+
+/** Commands that install packages: with `--isolation auto`, a reason to leave the shared checkout. */
+const INSTALL_RE =
+  /\b(?:(?:npm|pnpm|bun)\s+(?:install|i|add|ci)|yarn\s+(?:add|install)|yarn\s*(?:$|&&|;|\|)|pip3?\s+install|uv\s+(?:add|pip\s+install|sync)|poetry\s+(?:add|install)|cargo\s+(?:add|install)|go\s+get|gem\s+install|bundle\s+install|composer\s+(?:require|install))\b/;
+
+export function installsPackages(command: string): boolean {
+  return INSTALL_RE.test(command);
+}
+
+/**
+ * Which agent of a hot overlap the auto policy proposes to move: one started
+ * with `--isolation auto`, still in the shared checkout, with no pending
+ * proposal; of several, the one started last (it joined the other's ground).
+ */
+export function autoCandidate(agents: readonly AgentRecord[], actorIds: readonly string[]): AgentRecord | null {
+  const eligible = agents.filter((a) => actorIds.includes(a.id) && a.isolationMode === 'auto' && a.isolation === 'shared' && a.status !== 'exited' && a.proposal === null);
+  eligible.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  return eligible[0] ?? null;
+}

@@ -22,6 +22,8 @@ export const requestSchema = z.discriminatedUnion('type', [
     env: z.record(z.string(), z.string()).optional(),
     /** The initial task, given the way the harness takes it (argument or typed). */
     prompt: z.string().max(100_000).optional(),
+    /** shared (default), worktree (start in a new worktree), auto (shared; escalates by the config's policy). */
+    isolation: z.enum(['shared', 'worktree', 'auto']).optional(),
   }),
   z.object({ type: z.literal('kill'), agent: agentRef, force: z.boolean().optional() }),
   z.object({ type: z.literal('remove'), agent: agentRef }),
@@ -73,6 +75,8 @@ export const requestSchema = z.discriminatedUnion('type', [
     routes: z.record(z.string().min(1).max(4096), z.enum(['move', 'copy', 'leave'])).optional(),
     /** What happens to contested paths without a route. */
     contested: z.enum(['move', 'copy', 'leave']).optional(),
+    /** Turn down a proposed automatic escalation: the agent stays shared and is not proposed again. */
+    decline: z.boolean().optional(),
   }),
   z.object({ type: z.literal('restart'), agent: agentRef }),
   z.object({

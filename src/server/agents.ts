@@ -64,6 +64,7 @@ export class AgentManager {
         rec.task ??= null;
         rec.isolationMode ??= 'shared';
         rec.branch ??= null;
+        rec.proposal ??= null;
         if (rec.status !== 'exited') {
           lost.push(rec.name);
           Object.assign(rec, { status: 'exited', statusSince: this.deps.now().toISOString(), statusSource: 'process', pid: null });
@@ -124,6 +125,7 @@ export class AgentManager {
       task: req.prompt ?? null,
       isolationMode: req.isolationMode ?? (req.worktree ? 'worktree' : 'shared'),
       branch: req.worktree?.branch ?? null,
+      proposal: null,
       pid: null,
       exitCode: null,
       exitSignal: null,
@@ -132,6 +134,22 @@ export class AgentManager {
     this.deps.store.update((data) => data.agents.push(host.record));
     this.deps.log.info(`spawned ${name} (${record.id}) pid ${host.record.pid}: ${command.join(' ')}`);
     return host.record;
+  }
+
+  /** Changes fields the operator or a policy decides (not the process): a proposal, the isolation mode. */
+  patch(id: string, change: Partial<Pick<AgentRecord, 'proposal' | 'isolationMode'>>): AgentRecord {
+    const host = this.hosts.get(id);
+    if (host) {
+      host.record = { ...host.record, ...change };
+      this.sync(host);
+      return host.record;
+    }
+    let out = this.find(id);
+    this.deps.store.update((data) => {
+      const i = data.agents.findIndex((a) => a.id === id);
+      if (i !== -1) data.agents[i] = out = { ...(data.agents[i] as AgentRecord), ...change };
+    });
+    return out;
   }
 
   /** The environment the agent was started with (its client's), for harness files such as session stores. */
@@ -170,6 +188,7 @@ export class AgentManager {
       status: 'starting',
       statusSince: now,
       statusSource: 'process',
+      proposal: null,
       pid: null,
       exitCode: null,
       exitSignal: null,

@@ -29,7 +29,9 @@ import { globalExcludesFile } from './watch/gitignore.js';
 import { Escalator } from './escalation/escalator.js';
 import { carryForConfig } from './escalation/carry-adapter.js';
 import { loadConfig } from '../runtime/config.js';
-import { restartCommand } from '../core/escalation.js';
+import { autoCandidate, installsPackages, restartCommand } from '../core/escalation.js';
+import type { EscalationReport } from '../protocol/messages.js';
+import path from 'node:path';
 import { resolveHarness } from '../harness/registry.js';
 
 export interface ServerOptions {
@@ -102,7 +104,14 @@ export class FanoutServer {
       depth: opts.domainDepth ?? 2,
       globalExcludesFile: globalExcludesFile(opts.repo.root, opts.env ?? process.env),
       sharedHosts: () => this.agents.liveHosts().filter((h) => h.record.isolation !== 'worktree'),
-      changed: () => this.scheduleDomainsBroadcast(),
+      changed: (update) => {
+        for (const o of update?.raised ?? []) {
+          if (o.kind !== 'hot') continue;
+          const ids = o.actors.flatMap((a) => (a.startsWith('agent:') ? [a.slice(6)] : []));
+          this.autoEscalate(ids, `hot overlap on ${o.place}`, 'hot');
+        }
+        this.scheduleDomainsBroadcast();
+      },
     });
     this.domainHandlers = domainHandlers(opts.repo, this.agents, () => this.domains);
     this.escalator = new Escalator({
@@ -206,8 +215,8 @@ export class FanoutServer {
     },
     status: () => this.status(),
     list: () => ({ agents: this.agents.list() }),
-    spawn: (_conn, req) => {
-      const agent = this.agents.spawn(req);
+    spawn: async (_conn, req) => {
+      const agent = req.isolation === 'worktree' ? await this.spawnInWorktree(req) : this.agents.spawn({ ...req, isolationMode: req.isolation });
       this.broadcastAgents();
       return { agent };
     },
@@ -294,6 +303,7 @@ export class FanoutServer {
       const signal = map(req.event, req.payload);
       if (signal.ignored) this.opts.log.info(`hook ${req.harness} ${req.event} for ${target.record.name}: ${signal.ignored}`);
       if (signal.files) this.domains.hookFiles(target, signal.files);
+      if (signal.command && installsPackages(signal.command)) this.autoEscalate([target.record.id], `installs packages: ${signal.command.slice(0, 80)}`, 'install');
       target.hookSignal(signal.status, signal.weak ?? false, signal.sessionId);
       return { accepted: signal.status !== undefined || signal.sessionId !== undefined };
     },
@@ -303,7 +313,7 @@ export class FanoutServer {
     touched: (_conn, req) => this.domainHandlers.touched(req),
     overlaps: () => this.domainHandlers.overlaps(),
     acknowledge: (_conn, req) => this.domainHandlers.acknowledge(req),
-    escalate: (_conn, req) => this.escalator.escalate(req.agent, { dryRun: req.dryRun ?? false, routes: req.routes ?? {}, contested: req.contested }),
+    escalate: (_conn, req) => (req.decline ? this.decline(req.agent) : this.escalator.escalate(req.agent, { dryRun: req.dryRun ?? false, routes: req.routes ?? {}, contested: req.contested })),
     restart: (_conn, req) => {
       const result = this.restartAgent(req.agent);
       this.broadcastAgents();
@@ -314,6 +324,53 @@ export class FanoutServer {
       return {};
     },
   };
+
+  private async spawnInWorktree(req: Extract<Request, { type: 'spawn' }>): Promise<AgentRecord> {
+    const name = this.agents.newName(req.name);
+    const { record } = await this.escalator.createWorktree(name);
+    const rel = path.relative(this.opts.repo.root, path.resolve(this.opts.repo.root, req.cwd ?? '.'));
+    const cwd = rel.startsWith('..') || path.isAbsolute(rel) ? record.path : path.join(record.path, rel);
+    try {
+      const agent = this.agents.spawn({ ...req, name, cwd, worktree: { branch: record.branch }, isolationMode: 'worktree' });
+      this.store.update((d) => {
+        d.worktrees = [...d.worktrees.filter((w) => w.path !== record.path), { ...record, agentId: agent.id }];
+      });
+      return agent;
+    } catch (err) {
+      await this.escalator.discardWorktree(record.path, record.branch);
+      throw err;
+    }
+  }
+
+  /** The operator turned down an automatic escalation: the agent stays in the shared checkout for good. */
+  private decline(ref: string): EscalationReport {
+    const rec = this.agents.find(ref);
+    if (rec.isolationMode !== 'auto' && rec.proposal === null) throw new UserError(`nothing to decline: no escalation of "${rec.name}" is proposed`, 'no-proposal');
+    const agent = this.agents.patch(rec.id, { proposal: null, isolationMode: 'shared' });
+    this.broadcastAgents();
+    const plan = { agent: { id: rec.id, name: rec.name, harness: rec.harness }, worktreePath: '', branch: '', base: '', exclusive: [], contested: [], restart: { how: 'restart' as const, command: [] } };
+    return { plan, dryRun: true, snapshot: null, steps: [], notices: [`${rec.name} stays in the shared checkout`], agent };
+  }
+
+  /**
+   * The `--isolation auto` policy: a hot overlap, or a hook showing an agent
+   * installing packages, proposes escalating it (or escalates at once when
+   * the config says not to ask).
+   */
+  private autoEscalate(agentIds: readonly string[], reason: string, trigger: 'hot' | 'install'): void {
+    const config = loadConfig(this.opts.repo.root, this.opts.env ?? process.env).escalation;
+    if (!(config?.on ?? ['hot', 'install']).includes(trigger)) return;
+    const agent = autoCandidate(this.agents.list(), agentIds);
+    if (!agent) return;
+    if (config?.confirm === false) {
+      this.opts.log.info(`auto-escalating ${agent.name}: ${reason}`);
+      this.escalator.escalate(agent.id, { dryRun: false, routes: {} }).catch((err: unknown) => this.opts.log.error(`auto-escalation of ${agent.name} failed: ${err instanceof Error ? err.message : String(err)}`));
+      return;
+    }
+    this.opts.log.info(`proposing to escalate ${agent.name}: ${reason}`);
+    this.agents.patch(agent.id, { proposal: reason });
+    this.broadcastAgents();
+  }
 
   /** Starts an exited agent again where it worked, resuming its session where the harness can. */
   private restartAgent(ref: string): { agent: AgentRecord; how: string } {

@@ -13,6 +13,9 @@ import { HelpScreen } from '../../components/HelpScreen.js';
 import { OverlapBanner } from '../../components/OverlapBanner.js';
 import { OverlapsView } from '../../components/OverlapsView.js';
 import { SpawnDialog } from '../../components/SpawnDialog.js';
+import { EscalateDialog } from '../../components/EscalateDialog.js';
+import { ProposalBanner } from '../../components/ProposalBanner.js';
+import { proposedAgent } from './escalate-state.js';
 import { useDashboardState, useNow } from './hooks.js';
 import type { KeyHandler } from './input.js';
 import { RowEncoder } from './sgr.js';
@@ -62,6 +65,8 @@ function Body({ state, view, now, keymap, cwd, detachKey, encoder }: BodyProps) 
           height={view.height}
         />
       );
+    case 'escalate':
+      return <EscalateDialog form={mode.form} width={view.width} height={view.height} />;
     case 'confirmStopAll':
       return (
         <ConfirmDialog
@@ -88,11 +93,16 @@ export function App({ store, keymap, onKey, repoName, cwd, detachKey, clock = re
   const paging = view.pages > 1;
   const hints = useMemo(() => footerHints(keymap, { paging }), [keymap, paging]);
   const banner = bannerRows(state) > 0 ? openOverlaps(state) : [];
-  const key = (id: 'overlap.tell' | 'overlap.ack' | 'overlaps') => keymap.bindings[id].keys[0] ?? '?';
+  const key = (id: 'overlap.tell' | 'overlap.ack' | 'overlaps' | 'escalate') => keymap.bindings[id].keys[0] ?? '?';
+  const proposed = bannerRows(state) > 0 ? proposedAgent(state) : undefined;
   return (
     <Box flexDirection="column" width={view.width} height={view.height + HEADER_ROWS + FOOTER_ROWS + bannerRows(state)}>
       <Header repoName={repoName} agents={state.all} shown={state.agents.length} filter={state.filter} sort={state.sort} page={view.page} pages={view.pages} zoomed={state.zoomed} width={view.width} />
-      {banner[0] ? <OverlapBanner overlap={banner[0]} agents={state.all} open={banner.length} keys={{ tell: key('overlap.tell'), ack: key('overlap.ack'), list: key('overlaps') }} /> : null}
+      {proposed?.proposal ? (
+        <ProposalBanner name={proposed.name} reason={proposed.proposal} keys={{ escalate: key('escalate') }} />
+      ) : banner[0] ? (
+        <OverlapBanner overlap={banner[0]} agents={state.all} open={banner.length} keys={{ tell: key('overlap.tell'), ack: key('overlap.ack'), list: key('overlaps'), escalate: key('escalate') }} />
+      ) : null}
       <Body state={state} view={view} now={now} keymap={keymap} cwd={cwd} detachKey={detachKey} encoder={encoder} />
       <Footer hints={hints} flash={state.flash} now={now} width={view.width} />
     </Box>

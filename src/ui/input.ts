@@ -14,6 +14,8 @@ import { commandFor, inkKeyBytes } from './keymap.js';
 import { splitCommand } from './split-command.js';
 import type { DashboardState, SpawnForm } from './state.js';
 import { agentToTell, tellNote } from './overlap-text.js';
+import type { EscalateForm } from './escalate-state.js';
+import { escalationTarget, newEscalateForm, routeOf, withCursor, withEscalateForm, withRoute } from './escalate-state.js';
 import {
   SPAWN_FIELDS,
   focusedAgent,
@@ -98,6 +100,9 @@ export function createKeyHandler(deps: InputDeps): KeyHandler {
         );
         return;
       }
+      case 'escalate':
+        openEscalate(state);
+        return;
       case 'zoom':
         store.update(withZoomToggled);
         return;
@@ -144,6 +149,63 @@ export function createKeyHandler(deps: InputDeps): KeyHandler {
         () => flash(`told ${to.name} to keep off ${top.place}`),
         (err: unknown) => flash(errorText(err), 'error'),
       );
+  }
+
+  /** Opens the escalation dialog and fetches the plan (a dry run) to show in it. */
+  function openEscalate(state: DashboardState): void {
+    const target = escalationTarget(state);
+    if (!target) {
+      flash('no agent to escalate');
+      return;
+    }
+    if (target.isolation === 'worktree') {
+      flash(`${target.name} already works in its own worktree`);
+      return;
+    }
+    const form = newEscalateForm(target);
+    store.update((s) => withMode(s, { kind: 'escalate', form }));
+    deps.conn.request('escalate', { agent: target.id, dryRun: true }).then(
+      (r) => store.update((s) => withEscalateForm(s, (f) => ({ ...f, plan: r.plan, busy: false }))),
+      (err: unknown) => store.update((s) => withEscalateForm(s, (f) => ({ ...f, busy: false, error: errorText(err) }))),
+    );
+  }
+
+  function runEscalate(form: EscalateForm): void {
+    if (!form.plan) return;
+    const routes = Object.fromEntries(form.plan.contested.map((c) => [c.path, routeOf(form, c.path)]));
+    store.update((s) => withEscalateForm(s, (f) => ({ ...f, busy: true, error: null })));
+    flash(`escalating ${form.name}…`);
+    deps.conn.request('escalate', { agent: form.agentId, routes }).then(
+      (r) => {
+        const note = r.notices.length ? ` (${r.notices.length} notice${r.notices.length > 1 ? 's' : ''}: \`fanout worktrees\`)` : '';
+        store.update((s) => withFlash(withMode(s, { kind: 'grid' }), `${form.name} now works in ${r.plan.worktreePath}${note}`, 'info', deps.now()));
+      },
+      // The dialog stays open with what happened (rolled back, where the snapshot is).
+      (err: unknown) => store.update((s) => withEscalateForm(s, (f) => ({ ...f, busy: false, error: errorText(err) }))),
+    );
+  }
+
+  function declineEscalate(form: EscalateForm): void {
+    deps.conn.request('escalate', { agent: form.agentId, decline: true }).then(
+      () => store.update((s) => withFlash(withMode(s, { kind: 'grid' }), `${form.name} stays in the shared checkout`, 'info', deps.now())),
+      (err: unknown) => store.update((s) => withEscalateForm(s, (f) => ({ ...f, error: errorText(err) }))),
+    );
+  }
+
+  function escalateKey(input: string, key: InkKey, form: EscalateForm): void {
+    if (key.escape) {
+      if (!form.busy || !form.plan) store.update((s) => withMode(s, { kind: 'grid' }));
+      return;
+    }
+    if (form.busy) return;
+    const edit = (update: (f: EscalateForm) => EscalateForm) => store.update((s) => withEscalateForm(s, update));
+    if (key.return) runEscalate(form);
+    else if (key.upArrow || input === 'k') edit((f) => withCursor(f, -1));
+    else if (key.downArrow || input === 'j') edit((f) => withCursor(f, 1));
+    else if (input === 'm') edit((f) => withRoute(f, 'move'));
+    else if (input === 'c') edit((f) => withRoute(f, 'copy'));
+    else if (input === 'l') edit((f) => withRoute(f, 'leave'));
+    else if (input === 'd' && form.proposal) declineEscalate(form);
   }
 
   function killOrRemove(agentId: string, name: string, remove: boolean): void {
@@ -228,6 +290,9 @@ export function createKeyHandler(deps: InputDeps): KeyHandler {
         return;
       case 'spawn':
         spawnKey(input, key, mode.form);
+        return;
+      case 'escalate':
+        escalateKey(input, key, mode.form);
         return;
       case 'confirmKill':
         if (yes) {

@@ -5,6 +5,7 @@
  * removed elsewhere does not move the user's focus to another agent; the
  * page is derived from the focus, so the focused pane is always on screen.
  */
+import type { EscalateForm } from './escalate-state.js';
 import type { AgentRecord, AgentStatus, HarnessName } from '../core/agent.js';
 import type { Overlap } from '../core/domains/overlaps.js';
 import type { AgentDomains } from '../protocol/messages.js';
@@ -33,6 +34,7 @@ export type Mode =
   | { kind: 'confirmKill'; agentId: string; name: string; remove: boolean }
   | { kind: 'confirmStopAll' }
   | { kind: 'overlaps' }
+  | { kind: 'escalate'; form: EscalateForm }
   | { kind: 'attach'; agentId: string };
 
 export type Sort = 'started' | 'waiting-first';
@@ -119,7 +121,8 @@ export function openOverlaps(state: DashboardState): Overlap[] {
 
 /** Rows the overlap banner takes above the grid (none when there is nothing to warn about). */
 export function bannerRows(state: DashboardState): number {
-  return state.mode.kind === 'grid' && openOverlaps(state).length > 0 ? 2 : 0;
+  const proposal = state.all.some((a) => a.proposal !== null && a.status !== 'exited');
+  return state.mode.kind === 'grid' && (proposal || openOverlaps(state).length > 0) ? 2 : 0;
 }
 
 export function gridView(state: DashboardState): GridView {
@@ -179,6 +182,7 @@ export function withAgents(state: DashboardState, all: readonly AgentRecord[]): 
   }
   let mode = state.mode;
   if (mode.kind === 'confirmKill' && !ids.has(mode.agentId)) mode = { kind: 'grid' };
+  if (mode.kind === 'escalate' && !ids.has(mode.form.agentId)) mode = { kind: 'grid' };
   return { ...state, all, agents, focusId, screens, mode, zoomed: state.zoomed && agents.length > 0 };
 }
 

@@ -25,6 +25,7 @@ const agent = (id: string, name: string, status: AgentRecord['status'], startedA
   task: null,
   isolationMode: 'shared',
   branch: null,
+  proposal: null,
   pid: 1,
   exitCode: null,
   exitSignal: null,
@@ -45,9 +46,9 @@ const hot: Overlap = {
 
 describe('overlap banner and view', () => {
   it('the banner names both agents, the file and the actions', () => {
-    const { lastFrame } = render(<OverlapBanner overlap={hot} agents={agents} open={2} keys={{ tell: 't', ack: 'a', list: 'o' }} />);
+    const { lastFrame } = render(<OverlapBanner overlap={hot} agents={agents} open={2} keys={{ tell: 't', ack: 'a', list: 'o', escalate: 'e' }} />);
     expect(lastFrame()).toMatch(/HOT api ↔ ui both changed src\/api\.js/);
-    expect(lastFrame()).toMatch(/t tell ui to keep off · a acknowledge · o all overlaps \(1 more\)/);
+    expect(lastFrame()).toMatch(/e escalate ui · t tell ui to keep off · a acknowledge · o all overlaps \(1 more\)/);
   });
 
   it('the view lists evidence with names, not ids', () => {

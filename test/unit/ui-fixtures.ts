@@ -22,6 +22,7 @@ export function agent(id: string, over: Partial<AgentRecord> = {}): AgentRecord 
     task: null,
     isolationMode: 'shared',
     branch: null,
+    proposal: null,
     pid: 1,
     exitCode: null,
     exitSignal: null,

@@ -28,6 +28,11 @@ function parseSeconds(value: string, flag: string): number {
   return n;
 }
 
+export function parseIsolation(value: string): 'shared' | 'worktree' | 'auto' {
+  if (value === 'shared' || value === 'worktree' || value === 'auto') return value;
+  throw new UserError(`--isolation must be shared, worktree or auto, got "${value}"`, 'bad-option');
+}
+
 export function registerAgentCommands(program: Command, ctx: Ctx): void {
   program
     .command('spawn')
@@ -37,15 +42,17 @@ export function registerAgentCommands(program: Command, ctx: Ctx): void {
     .option('--cwd <dir>', 'working directory, relative to the repository root')
     .option('--env <KEY=VALUE>', 'extra environment variable (repeatable)', collect, [])
     .option('--prompt <text>', 'initial task, passed the way the harness takes it (argument, or typed once it is ready)')
+    .option('--isolation <mode>', 'shared (the checkout), worktree (a new worktree on fanout/<name>), or auto (shared; escalates by the policy in the config)', 'shared')
     .option('--json', 'print the agent record as JSON')
     .argument('[command...]', 'command and arguments (after --); default: the harness command')
     .passThroughOptions()
-    .action(async (command: string[], opts: { name?: string; harness: string; cwd?: string; env: string[]; prompt?: string; json?: boolean }) => {
+    .action(async (command: string[], opts: { name?: string; harness: string; cwd?: string; env: string[]; prompt?: string; isolation: string; json?: boolean }) => {
       const c = ctx();
+      const isolation = parseIsolation(opts.isolation);
       const env = agentEnv(c.io.env, parseEnvPairs(opts.env));
       const cwd = opts.cwd === undefined ? c.io.cwd : opts.cwd;
       await withServer(c, async (conn) => {
-        const { agent } = await conn.request('spawn', { name: opts.name, harness: opts.harness, command, cwd, env, prompt: opts.prompt });
+        const { agent } = await conn.request('spawn', { name: opts.name, harness: opts.harness, command, cwd, env, prompt: opts.prompt, isolation });
         c.io.stdout.write(opts.json ? json(agentJson(agent)) : `${agent.name}\n`);
       });
     });

@@ -51,9 +51,17 @@ export function registerWorktreeCommands(program: Command, ctx: Ctx): void {
     .option('--yes', 'do not ask for confirmation')
     .option('--contested <action>', `what happens to files other actors touched too, unless routed: ${CONTESTED_ACTIONS.join('|')} (default from config, else copy)`)
     .option('--route <path=action>', 'route one contested file: move, copy or leave (repeatable)', collect, [])
+    .option('--decline', 'turn down a proposed automatic escalation: the agent stays shared')
     .option('--json', 'print the report as JSON')
-    .action(async (name: string, opts: { dryRun?: boolean; yes?: boolean; contested?: string; route: string[]; json?: boolean }) => {
+    .action(async (name: string, opts: { dryRun?: boolean; yes?: boolean; contested?: string; route: string[]; decline?: boolean; json?: boolean }) => {
       const c = ctx();
+      if (opts.decline) {
+        await withServer(c, async (conn) => {
+          const r = await conn.request('escalate', { agent: name, decline: true });
+          c.io.stdout.write(opts.json ? json({ ...r, agent: r.agent ? agentJson(r.agent) : null }) : `${r.notices.join('\n')}\n`);
+        });
+        return;
+      }
       if (opts.contested !== undefined && !(CONTESTED_ACTIONS as readonly string[]).includes(opts.contested)) {
         throw new UserError(`--contested must be ${CONTESTED_ACTIONS.join(', ')}, got "${opts.contested}"`, 'bad-option');
       }

@@ -15,6 +15,8 @@ export interface HookSignal {
   /** The harness's own session id, for resume. */
   sessionId?: string;
   files?: FileTouch[];
+  /** A shell command the agent is running (Claude-format Bash tool input): tells fanout it installs packages. */
+  command?: string;
   /** Why this event was deliberately ignored, for the server log. */
   ignored?: string;
 }
@@ -44,5 +46,6 @@ export function toolFile(payload: Record<string, unknown>, action: FileTouch['ac
 export function hookHeader(event: string, raw: unknown): { p: Record<string, unknown>; name: string; base: HookSignal } {
   const p = obj(raw);
   const sessionId = str(p.session_id);
-  return { p, name: str(p.hook_event_name) ?? event, base: sessionId ? { sessionId } : {} };
+  const command = str(obj(p.tool_input).command);
+  return { p, name: str(p.hook_event_name) ?? event, base: { ...(sessionId && { sessionId }), ...(command && { command }) } };
 }

@@ -100,6 +100,43 @@ export class Escalator {
     return { plan, head, typed: restart.typed };
   }
 
+  /**
+   * A new worktree for an agent about to be spawned into isolation: branch
+   * fanout/<name> from the shared checkout's HEAD, ignored files carried.
+   */
+  createWorktree(name: string): Promise<{ record: Omit<WorktreeRecord, 'agentId'>; notices: string[] }> {
+    const run = this.queue.then(async () => {
+      const { root } = this.deps.repo;
+      if (!this.deps.repo.isGit) throw new UserError(`${root} is not a git repository, so there is no worktree to start in; use --isolation shared`, 'not-git');
+      const config = this.deps.config();
+      const { base, head } = await this.base();
+      const wtPath = worktreePathFor(root, name, config.worktree?.dir);
+      const branch = branchFor(name);
+      const notices: string[] = [];
+      const warn = (m: string) => {
+        notices.push(m);
+        this.deps.log.warn(m);
+      };
+      const commonDir = this.deps.repo.gitDir ?? path.join(root, '.git');
+      await withConfigGuard(commonDir, warn, () => addWorktree(root, wtPath, branch, head));
+      try {
+        notices.push(...(await this.deps.carry(root, wtPath, config)).notices);
+      } catch (err) {
+        await withConfigGuard(commonDir, warn, () => removeWorktree(root, wtPath, { force: true, branch }));
+        throw err;
+      }
+      return { record: { agentName: name, path: wtPath, branch, base, baseCommit: head, createdAt: this.deps.now().toISOString(), origin: 'spawned' as const }, notices };
+    });
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Undoes createWorktree when the agent could not start in it (nothing of value is there yet). */
+  async discardWorktree(wtPath: string, branch: string): Promise<void> {
+    const commonDir = this.deps.repo.gitDir ?? path.join(this.deps.repo.root, '.git');
+    await withConfigGuard(commonDir, (m) => this.deps.log.warn(m), () => removeWorktree(this.deps.repo.root, wtPath, { force: true, branch }));
+  }
+
   escalate(ref: string, opts: EscalateOptions): Promise<EscalationReport> {
     const run = this.queue.then(() => this.run(ref, opts));
     this.queue = run.catch(() => undefined);
