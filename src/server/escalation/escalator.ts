@@ -6,6 +6,7 @@
  * snapshot and the agent runs again where it was. Escalations run one at a
  * time: they share the checkout's index.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { AgentRecord } from '../../core/agent.js';
 import type { ContestedAction, EscalationPlan } from '../../core/escalation.js';
@@ -118,11 +119,12 @@ export class Escalator {
         this.deps.log.warn(m);
       };
       const commonDir = this.deps.repo.gitDir ?? path.join(root, '.git');
-      await withConfigGuard(commonDir, warn, () => addWorktree(root, wtPath, branch, head));
+      let ours = false;
       try {
+        await withConfigGuard(commonDir, warn, () => addWorktree(root, wtPath, branch, head, () => (ours = true)));
         notices.push(...(await this.deps.carry(root, wtPath, config)).notices);
       } catch (err) {
-        await withConfigGuard(commonDir, warn, () => removeWorktree(root, wtPath, { force: true, branch }));
+        if (ours) await withConfigGuard(commonDir, warn, () => removeWorktree(root, wtPath, { force: true, branch }));
         throw err;
       }
       return { record: { agentName: name, path: wtPath, branch, base, baseCommit: head, createdAt: this.deps.now().toISOString(), origin: 'spawned' as const }, notices };
@@ -201,8 +203,19 @@ export class Escalator {
       }
       const source = snap;
 
-      await step('worktree', () => withConfigGuard(commonDir, warn, () => addWorktree(root, plan.worktreePath, plan.branch, first.head)), () => `${plan.worktreePath} on ${plan.branch}`);
-      undo.push({ what: 'remove the worktree and its branch', run: () => withConfigGuard(commonDir, warn, () => removeWorktree(root, plan.worktreePath, { force: true, branch: plan.branch })) });
+      // Registered first: `worktree add` can fail after creating the folder (a failing post-checkout hook).
+      let ours = false;
+      undo.push({
+        what: 'remove the worktree and its branch',
+        run: async () => {
+          if (ours) await withConfigGuard(commonDir, warn, () => removeWorktree(root, plan.worktreePath, { force: true, branch: plan.branch }));
+        },
+      });
+      await step(
+        'worktree',
+        () => withConfigGuard(commonDir, warn, () => addWorktree(root, plan.worktreePath, plan.branch, first.head, () => (ours = true))),
+        () => `${plan.worktreePath} on ${plan.branch}`,
+      );
 
       const { toWorktree, restoreShared } = pathsToCarry(plan);
       await step('copy changes', () => copyIntoWorktree(plan.worktreePath, source, toWorktree), () => `${toWorktree.length} path(s)`);
@@ -233,6 +246,8 @@ export class Escalator {
       const restarted = await step('restart', async () => {
         const stoppedNow = this.deps.agents.find(agent.id);
         const cwd = path.join(plan.worktreePath, path.relative(root, agent.cwd));
+        // Git keeps no empty folders: the agent's folder may not exist in the worktree yet.
+        fs.mkdirSync(cwd, { recursive: true });
         let howNote: string = plan.restart.how;
         let command = plan.restart.command;
         if (plan.restart.how === 'resume' && stoppedNow.sessionId) {

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../../core/errors.js';
-import { git, gitRaw, splitZ } from './run.js';
+import { git, gitFailure, gitRaw, splitZ } from './run.js';
 
 export interface GitWorktree {
   path: string;
@@ -43,15 +43,29 @@ export async function checkWorktreeTarget(dir: string, wtPath: string, branch: s
   }
 }
 
-export async function addWorktree(dir: string, wtPath: string, branch: string, start: string): Promise<void> {
+/**
+ * Creates the worktree on a new branch. `started` is called once the checks
+ * passed and git begins: from then on, the folder and branch are ours to
+ * remove if anything fails (before, they may be someone else's).
+ */
+export async function addWorktree(dir: string, wtPath: string, branch: string, start: string, started?: () => void): Promise<void> {
   await checkWorktreeTarget(dir, wtPath, branch);
+  started?.();
   await git(dir, ['worktree', 'add', '-q', '-b', branch, wtPath, start]);
 }
 
 /** Removes a worktree and (optionally) its branch. `force` drops uncommitted work: callers snapshot first. */
 export async function removeWorktree(dir: string, wtPath: string, opts: { force: boolean; branch?: string | null }): Promise<void> {
-  if (fs.existsSync(wtPath)) await git(dir, ['worktree', 'remove', ...(opts.force ? ['--force', '--force'] : []), wtPath]);
-  else await git(dir, ['worktree', 'prune']);
+  if (fs.existsSync(wtPath)) {
+    const args = ['worktree', 'remove', ...(opts.force ? ['--force', '--force'] : []), wtPath];
+    const r = await gitRaw(dir, args);
+    if (r.code !== 0) {
+      if (!opts.force) throw gitFailure(args, r);
+      // Agents leave read-only files and folders (package caches); a forced removal makes them writable and retries.
+      makeWritable(wtPath);
+      await git(dir, args);
+    }
+  } else await git(dir, ['worktree', 'prune']);
   if (opts.branch && (await branchExists(dir, opts.branch))) await git(dir, ['branch', '-D', opts.branch]);
 }
 
@@ -95,4 +109,23 @@ export async function dirtyPaths(dir: string): Promise<string[]> {
     if (e[0] === 'R' || e[0] === 'C') i++;
   }
   return out;
+}
+
+function makeWritable(root: string): void {
+  const walk = (p: string): void => {
+    let st: fs.Stats;
+    try {
+      st = fs.lstatSync(p);
+    } catch {
+      return;
+    }
+    if (st.isSymbolicLink()) return;
+    try {
+      fs.chmodSync(p, st.mode | 0o700);
+    } catch {
+      // Not ours to change; the retry will say what is left.
+    }
+    if (st.isDirectory()) for (const e of fs.readdirSync(p)) walk(path.join(p, e));
+  };
+  walk(root);
 }
