@@ -19,6 +19,11 @@ export interface Relocation {
   note: string;
 }
 
+/** Harnesses whose sessions fanout can make resumable from the worktree. */
+export function sessionCanFollow(harness: string): boolean {
+  return harness === 'claude' || harness === 'codex' || harness === 'opencode';
+}
+
 export const claudeProjectDir = (configDir: string, cwd: string): string => path.join(configDir, 'projects', cwd.replace(/[^a-zA-Z0-9]/g, '-'));
 
 function claudeConfigDir(env: NodeJS.ProcessEnv): string {
