@@ -38,7 +38,7 @@ export function EscalateDialog({ form, width, height }: EscalateDialogProps) {
               {plan.worktreePath} · branch {plan.branch} from {plan.base}
             </Text>
             <Text wrap="truncate-end">
-              moves {plan.exclusive.length} file{plan.exclusive.length === 1 ? '' : 's'} only {form.name} touched
+              moves {plan.exclusive.length} file{plan.exclusive.length === 1 ? '' : 's'} that only {form.name} touched
               {plan.exclusive.length ? `: ${plan.exclusive.slice(0, 6).join(', ')}${plan.exclusive.length > 6 ? ', …' : ''}` : ''}
             </Text>
             {contested.length ? <Text bold>contested (also touched by others): m move · c copy · l leave</Text> : null}

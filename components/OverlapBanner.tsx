@@ -11,11 +11,13 @@ export interface OverlapBannerProps {
   /** Unacknowledged overlaps in all, this one included. */
   open: number;
   keys: { tell: string; ack: string; list: string; escalate: string };
+  /** Whom the escalate key moves (the focused agent when it is in the overlap, else the newcomer). */
+  escalateName?: string | undefined;
 }
 
 const COLOUR: Record<Overlap['kind'], string> = { hot: 'red', claimed: 'magenta', warm: 'yellow', possible: 'yellow' };
 
-export const OverlapBanner = React.memo(function OverlapBanner({ overlap, agents, open, keys }: OverlapBannerProps) {
+export const OverlapBanner = React.memo(function OverlapBanner({ overlap, agents, open, keys, escalateName }: OverlapBannerProps) {
   const tell = agentToTell(overlap, agents);
   const more = open > 1 ? ` (${open - 1} more)` : '';
   return (
@@ -24,7 +26,8 @@ export const OverlapBanner = React.memo(function OverlapBanner({ overlap, agents
         ⚠ {overlapSummary(overlap, agents)}
       </Text>
       <Text wrap="truncate-end" dimColor>
-        {tell ? `${keys.escalate} escalate ${tell.name} · ${keys.tell} tell ${tell.name} to keep off · ` : ''}
+        {escalateName ? `${keys.escalate} escalate ${escalateName} · ` : ''}
+        {tell ? `${keys.tell} tell ${tell.name} to keep off · ` : ''}
         {keys.ack} acknowledge · {keys.list} all overlaps{more}
       </Text>
     </Box>

@@ -15,7 +15,7 @@ import { OverlapsView } from '../../components/OverlapsView.js';
 import { SpawnDialog } from '../../components/SpawnDialog.js';
 import { EscalateDialog } from '../../components/EscalateDialog.js';
 import { ProposalBanner } from '../../components/ProposalBanner.js';
-import { proposedAgent } from './escalate-state.js';
+import { escalationTarget, proposedAgent } from './escalate-state.js';
 import { useDashboardState, useNow } from './hooks.js';
 import type { KeyHandler } from './input.js';
 import { RowEncoder } from './sgr.js';
@@ -101,7 +101,9 @@ export function App({ store, keymap, onKey, repoName, cwd, detachKey, clock = re
       {proposed?.proposal ? (
         <ProposalBanner name={proposed.name} reason={proposed.proposal} keys={{ escalate: key('escalate') }} />
       ) : banner[0] ? (
-        <OverlapBanner overlap={banner[0]} agents={state.all} open={banner.length} keys={{ tell: key('overlap.tell'), ack: key('overlap.ack'), list: key('overlaps'), escalate: key('escalate') }} />
+        <OverlapBanner overlap={banner[0]} agents={state.all} open={banner.length} keys={{ tell: key('overlap.tell'), ack: key('overlap.ack'), list: key('overlaps'), escalate: key('escalate') }}
+          escalateName={banner[0].actors.some((a) => a.startsWith('agent:')) ? escalationTarget(state)?.name : undefined}
+        />
       ) : null}
       <Body state={state} view={view} now={now} keymap={keymap} cwd={cwd} detachKey={detachKey} encoder={encoder} />
       <Footer hints={hints} flash={state.flash} now={now} width={view.width} />

@@ -46,7 +46,7 @@ const hot: Overlap = {
 
 describe('overlap banner and view', () => {
   it('the banner names both agents, the file and the actions', () => {
-    const { lastFrame } = render(<OverlapBanner overlap={hot} agents={agents} open={2} keys={{ tell: 't', ack: 'a', list: 'o', escalate: 'e' }} />);
+    const { lastFrame } = render(<OverlapBanner overlap={hot} agents={agents} open={2} keys={{ tell: 't', ack: 'a', list: 'o', escalate: 'e' }} escalateName="ui" />);
     expect(lastFrame()).toMatch(/HOT api ↔ ui both changed src\/api\.js/);
     expect(lastFrame()).toMatch(/e escalate ui · t tell ui to keep off · a acknowledge · o all overlaps \(1 more\)/);
   });

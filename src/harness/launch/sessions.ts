@@ -24,6 +24,12 @@ export function sessionCanFollow(harness: string): boolean {
   return harness === 'claude' || harness === 'codex' || harness === 'opencode';
 }
 
+/** Whether `relocateSession` will succeed: the harness allows it and, for Claude, the session file exists. */
+export function sessionFollows(harness: string, sessionId: string, cwd: string, env: NodeJS.ProcessEnv): boolean {
+  if (!sessionCanFollow(harness)) return false;
+  return harness !== 'claude' || findClaudeSession(claudeConfigDir(env), cwd, sessionId) !== null;
+}
+
 export const claudeProjectDir = (configDir: string, cwd: string): string => path.join(configDir, 'projects', cwd.replace(/[^a-zA-Z0-9]/g, '-'));
 
 function claudeConfigDir(env: NodeJS.ProcessEnv): string {

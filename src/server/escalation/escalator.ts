@@ -14,7 +14,7 @@ import { assertEscalatable, pathsToCarry, planEscalation, restartCommand } from 
 import { FanoutError, UserError } from '../../core/errors.js';
 import type { WorktreeRecord } from '../../core/worktree.js';
 import { branchFor, snapshotRef, worktreePathFor } from '../../core/worktree.js';
-import { relocateSession, sessionCanFollow } from '../../harness/launch/sessions.js';
+import { relocateSession, sessionFollows } from '../../harness/launch/sessions.js';
 import { resolveHarness } from '../../harness/registry.js';
 import type { EscalationReport, EscalationStep, RepoInfo } from '../../protocol/messages.js';
 import type { FanoutConfig } from '../../runtime/config.js';
@@ -80,7 +80,7 @@ export class Escalator {
       launch: agent.launch,
       task: agent.task,
       // A session we cannot make visible from the worktree would fail to resume: plan a fresh start instead.
-      sessionId: agent.sessionId && sessionCanFollow(agent.harness) ? agent.sessionId : null,
+      sessionId: agent.sessionId && sessionFollows(agent.harness, agent.sessionId, agent.cwd, this.deps.agents.envOf(agent.id)) ? agent.sessionId : null,
       resume: harness.launch.resume,
       promptVia: harness.launch.promptVia,
       withPrompt: harness.launch.withPrompt,
