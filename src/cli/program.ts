@@ -12,6 +12,7 @@ import { registerDomainCommands } from './commands/domains.js';
 import { registerServerCommands } from './commands/server.js';
 import { registerSetupCommands } from './commands/setup.js';
 import { registerWorktreeCommands } from './commands/worktrees.js';
+import { registerDelegateCommand } from './commands/delegate.js';
 import type { Context, Io } from './context.js';
 import { makeContext } from './context.js';
 
@@ -43,6 +44,7 @@ export function buildProgram(io: Io): Command {
   registerAgentCommands(program, ctx);
   registerDomainCommands(program, ctx);
   registerWorktreeCommands(program, ctx);
+  registerDelegateCommand(program, ctx);
   registerServerCommands(program, ctx);
   registerSetupCommands(program, ctx);
   registerDetectCommand(program, ctx);

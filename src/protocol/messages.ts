@@ -11,6 +11,7 @@ import type { Claim } from '../core/domains/claims.js';
 import type { Touch } from '../core/domains/ledger.js';
 import type { Overlap } from '../core/domains/overlaps.js';
 import type { ErrorInfo } from '../core/errors.js';
+import type { DelegateOverlap } from '../core/delegate.js';
 import type { EscalationPlan } from '../core/escalation.js';
 import type { ScreenPatch } from '../core/screen.js';
 
@@ -71,6 +72,7 @@ export interface Results {
   acknowledge: { overlap: Overlap };
   escalate: EscalationReport;
   restart: { agent: AgentRecord; how: string };
+  delegate: { agent: AgentRecord; isolation: 'shared' | 'worktree'; overlaps: DelegateOverlap[]; claimed: string[] };
 }
 
 export interface EscalationStep {

@@ -80,6 +80,20 @@ export const requestSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('restart'), agent: agentRef }),
   z.object({
+    type: z.literal('delegate'),
+    task: z.string().max(100_000),
+    harness: z.string().min(1).max(40),
+    name: z.string().max(200).optional(),
+    command: z.array(z.string()).optional(),
+    isolation: z.enum(['shared', 'worktree', 'auto']).optional(),
+    /** Paths or globs the task will work in, relative to `cwd`; they become claims. */
+    domains: z.array(z.string().min(1).max(1000)).max(100).optional(),
+    /** Branch a worktree starts from (default: the shared checkout's HEAD). */
+    base: z.string().min(1).max(250).optional(),
+    cwd: z.string(),
+    env: z.record(z.string(), z.string()).optional(),
+  }),
+  z.object({
     type: z.literal('hook'),
     /** The agent id and secret token fanout put in the agent's environment. */
     agentId: z.string().min(1).max(64),

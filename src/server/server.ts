@@ -23,7 +23,8 @@ import type { Logger } from './log.js';
 import { ScreenFrames } from './screen-frames.js';
 import { Store } from './store.js';
 import { Waiters } from './waiters.js';
-import { domainHandlers } from './domains/domain-handlers.js';
+import { canonicalGlobs, domainHandlers } from './domains/domain-handlers.js';
+import { delegate } from './delegate.js';
 import { DomainService } from './domains/domain-service.js';
 import { globalExcludesFile } from './watch/gitignore.js';
 import { Escalator } from './escalation/escalator.js';
@@ -314,6 +315,14 @@ export class FanoutServer {
     overlaps: () => this.domainHandlers.overlaps(),
     acknowledge: (_conn, req) => this.domainHandlers.acknowledge(req),
     escalate: (_conn, req) => (req.decline ? this.decline(req.agent) : this.escalator.escalate(req.agent, { dryRun: req.dryRun ?? false, routes: req.routes ?? {}, contested: req.contested })),
+    delegate: async (_conn, req) => {
+      const result = await delegate(
+        { repo: this.opts.repo, agents: this.agents, domains: () => this.domains, escalator: this.escalator, store: this.store, canonicalGlobs: (globs, cwd) => (globs.length ? canonicalGlobs(this.opts.repo, globs, cwd) : []) },
+        req,
+      );
+      this.broadcastAgents();
+      return result;
+    },
     restart: (_conn, req) => {
       const result = this.restartAgent(req.agent);
       this.broadcastAgents();

@@ -10,7 +10,7 @@ import type { DomainService } from './domain-service.js';
 
 type Req<T extends Request['type']> = Extract<Request, { type: T }>;
 
-function canonicalGlobs(repo: RepoInfo, globs: readonly string[], cwd: string): string[] {
+export function canonicalGlobs(repo: RepoInfo, globs: readonly string[], cwd: string): string[] {
   const rel = path.relative(repo.root, cwd);
   if (rel.startsWith('..') || path.isAbsolute(rel)) throw new UserError(`${cwd} is outside the repository ${repo.root}; run the command inside it`, 'outside-repo');
   const relPosix = rel.split(path.sep).join('/');

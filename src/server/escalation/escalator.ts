@@ -72,6 +72,13 @@ export class Escalator {
     return { base: sym.code === 0 ? sym.stdout.trim() : head, head };
   }
 
+  /** A named base branch and its tip, for a worktree that starts elsewhere than the shared checkout's HEAD. */
+  private async branchTip(branch: string): Promise<{ base: string; head: string }> {
+    const r = await gitRaw(this.deps.repo.root, ['rev-parse', '--verify', '-q', `refs/heads/${branch}^{commit}`]);
+    if (r.code !== 0) throw new UserError(`no branch named "${branch}"; see \`git branch\` for the branches there are`, 'unknown-branch');
+    return { base: branch, head: r.stdout.trim() };
+  }
+
   private async plan(agent: AgentRecord, opts: EscalateOptions, config: FanoutConfig): Promise<{ plan: EscalationPlan; head: string; typed: string | null }> {
     const root = this.deps.repo.root;
     const { base, head } = await this.base();
@@ -105,12 +112,12 @@ export class Escalator {
    * A new worktree for an agent about to be spawned into isolation: branch
    * fanout/<name> from the shared checkout's HEAD, ignored files carried.
    */
-  createWorktree(name: string): Promise<{ record: Omit<WorktreeRecord, 'agentId'>; notices: string[] }> {
+  createWorktree(name: string, from?: string): Promise<{ record: Omit<WorktreeRecord, 'agentId'>; notices: string[] }> {
     const run = this.queue.then(async () => {
       const { root } = this.deps.repo;
       if (!this.deps.repo.isGit) throw new UserError(`${root} is not a git repository, so there is no worktree to start in; use --isolation shared`, 'not-git');
       const config = this.deps.config();
-      const { base, head } = await this.base();
+      const { base, head } = from ? await this.branchTip(from) : await this.base();
       const wtPath = worktreePathFor(root, name, config.worktree?.dir);
       const branch = branchFor(name);
       const notices: string[] = [];
