@@ -1,7 +1,8 @@
-/** The `n` dialog: name, harness and command for a new agent. The app owns the form state and keys. */
+/** The `n` dialog: a task to delegate (or none), name, harness, isolation, domains and command. The app owns the form state and keys. */
 import { Box, Text } from 'ink';
 import { HARNESSES } from '../src/core/agent.js';
 import type { SpawnField, SpawnForm } from '../src/ui/state.js';
+import { ISOLATIONS } from '../src/ui/state.js';
 
 export interface SpawnDialogProps {
   form: SpawnForm;
@@ -22,6 +23,11 @@ export function SpawnDialog({ form, cwd, width, height }: SpawnDialogProps) {
         <Text bold>New agent</Text>
         <Text> </Text>
         <Text wrap="truncate">
+          <Label active={form.field === 'task'}>task</Label>
+          {form.task === '' && form.field !== 'task' ? <Text dimColor>(none: start the harness bare)</Text> : <Text>{form.task.replace(/\n/g, ' ⏎ ')}</Text>}
+          {cursor('task')}
+        </Text>
+        <Text wrap="truncate">
           <Label active={form.field === 'name'}>name</Label>
           {form.name === '' && form.field !== 'name' ? <Text dimColor>(generated)</Text> : <Text>{form.name}</Text>}
           {cursor('name')}
@@ -33,6 +39,19 @@ export function SpawnDialog({ form, cwd, width, height }: SpawnDialogProps) {
               {` ${h} `}
             </Text>
           ))}
+        </Text>
+        <Text wrap="truncate">
+          <Label active={form.field === 'isolation'}>isolation</Label>
+          {ISOLATIONS.map((i) => (
+            <Text key={i} inverse={i === form.isolation} bold={i === form.isolation} dimColor={i !== form.isolation}>
+              {` ${i} `}
+            </Text>
+          ))}
+        </Text>
+        <Text wrap="truncate">
+          <Label active={form.field === 'domains'}>domains</Label>
+          {form.domains === '' && form.field !== 'domains' ? <Text dimColor>(paths or globs, space-separated: claimed)</Text> : <Text>{form.domains}</Text>}
+          {cursor('domains')}
         </Text>
         <Text wrap="truncate">
           <Label active={form.field === 'command'}>command</Label>
@@ -47,7 +66,7 @@ export function SpawnDialog({ form, cwd, width, height }: SpawnDialogProps) {
           </Text>
         ) : null}
         <Text dimColor wrap="truncate">
-          {form.busy ? 'starting…' : '↑↓ field  ←→/Tab harness  ⏎ start  Esc cancel'}
+          {form.busy ? 'starting…' : '↑↓ field  ←→/Tab choose  ⏎ start  Esc cancel'}
         </Text>
       </Box>
     </Box>

@@ -17,6 +17,7 @@ import { agentToTell, tellNote } from './overlap-text.js';
 import type { EscalateForm } from './escalate-state.js';
 import { escalationTarget, newEscalateForm, routeOf, withCursor, withEscalateForm, withRoute } from './escalate-state.js';
 import {
+  ISOLATIONS,
   SPAWN_FIELDS,
   focusedAgent,
   openOverlaps,
@@ -239,19 +240,31 @@ export function createKeyHandler(deps: InputDeps): KeyHandler {
     }
     store.update((s) => withSpawnForm(s, (f) => ({ ...f, busy: true, error: null })));
     const name = form.name.trim();
-    deps.conn
-      .request('spawn', { ...(name ? { name } : {}), harness: form.harness, ...(command ? { command } : {}), cwd: deps.repo.root, env: deps.spawnEnv })
-      .then(
-        ({ agent }) => store.update((s) => withFlash(withFocusId(withMode(s, { kind: 'grid' }), agent.id), `started ${agent.name}`, 'info', deps.now())),
-        // The dialog stays open with the reason, so the user can fix the field.
-        (err: unknown) => store.update((s) => withSpawnForm(s, (f) => ({ ...f, busy: false, error: errorText(err) }))),
-      );
+    const common = { ...(name ? { name } : {}), harness: form.harness, ...(command ? { command } : {}), cwd: deps.repo.root, env: deps.spawnEnv };
+    const started = (agentId: string, text: string) => store.update((s) => withFlash(withFocusId(withMode(s, { kind: 'grid' }), agentId), text, 'info', deps.now()));
+    // The dialog stays open with the reason, so the user can fix the field.
+    const failed = (err: unknown) => store.update((s) => withSpawnForm(s, (f) => ({ ...f, busy: false, error: errorText(err) })));
+    if (form.task.trim() === '') {
+      deps.conn.request('spawn', { ...common, ...(form.isolation !== 'shared' && { isolation: form.isolation }) }).then(({ agent }) => started(agent.id, `started ${agent.name}`), failed);
+      return;
+    }
+    const domains = form.domains.split(/\s+/).filter(Boolean);
+    deps.conn.request('delegate', { ...common, task: form.task, isolation: form.isolation, domains }).then((r) => {
+      const where = r.isolation === 'worktree' ? 'in its own worktree' : 'in the shared checkout';
+      const overlap = r.overlaps[0];
+      started(r.agent.id, `${r.agent.name} started ${where}${overlap ? ` (overlaps ${overlap.with} on ${overlap.place})` : ''}`);
+    }, failed);
   }
 
   function spawnKey(input: string, key: InkKey, form: SpawnForm): void {
     if (form.busy) return;
     const edit = (change: Partial<SpawnForm>) => store.update((s) => withSpawnForm(s, (f) => ({ ...f, ...change })));
     const cycle = (delta: number) => {
+      if (form.field === 'isolation') {
+        const i = ISOLATIONS.indexOf(form.isolation);
+        edit({ isolation: ISOLATIONS[(i + delta + ISOLATIONS.length) % ISOLATIONS.length] });
+        return;
+      }
       const i = HARNESSES.indexOf(form.harness);
       edit({ harness: HARNESSES[(i + delta + HARNESSES.length) % HARNESSES.length] });
     };
@@ -261,16 +274,17 @@ export function createKeyHandler(deps: InputDeps): KeyHandler {
     else if (key.upArrow) edit({ field: SPAWN_FIELDS[Math.max(0, fieldAt - 1)] });
     else if (key.downArrow) edit({ field: SPAWN_FIELDS[Math.min(SPAWN_FIELDS.length - 1, fieldAt + 1)] });
     else if (key.tab) cycle(key.shift ? -1 : 1);
-    else if (form.field === 'harness') {
+    else if (form.field === 'harness' || form.field === 'isolation') {
       if (key.leftArrow) cycle(-1);
       else if (key.rightArrow) cycle(1);
-    } else if (form.field === 'name' || form.field === 'command') {
-      const value = form[form.field];
-      if (key.backspace || key.delete) edit({ [form.field]: value.slice(0, -1), error: null });
+    } else {
+      const field = form.field;
+      const value = form[field];
+      if (key.backspace || key.delete) edit({ [field]: value.slice(0, -1), error: null });
       else if (!key.ctrl && !key.meta && !key.leftArrow && !key.rightArrow) {
-        // Pastes arrive as one string; control characters have no place in a name or argv.
-        const text = input.replace(/[\x00-\x1f\x7f]/g, '');
-        if (text) edit({ [form.field]: value + text, error: null });
+        // Pastes arrive as one string; control characters have no place in a name or argv (a task keeps its newlines).
+        const text = field === 'task' ? input.replace(/\r\n?/g, '\n').replace(/[\x00-\x09\x0b-\x1f\x7f]/g, '') : input.replace(/[\x00-\x1f\x7f]/g, '');
+        if (text) edit({ [field]: value + text, error: null });
       }
     }
   }

@@ -14,12 +14,18 @@ import type { GridLayout } from '../core/layout.js';
 import type { ScreenPatch, ScreenSnapshot } from '../core/screen.js';
 import { applyScreenPatch } from '../core/screen.js';
 
-export type SpawnField = 'name' | 'harness' | 'command';
-export const SPAWN_FIELDS: readonly SpawnField[] = ['name', 'harness', 'command'];
+export type SpawnField = 'task' | 'name' | 'harness' | 'isolation' | 'domains' | 'command';
+export const SPAWN_FIELDS: readonly SpawnField[] = ['task', 'name', 'harness', 'isolation', 'domains', 'command'];
+export const ISOLATIONS = ['auto', 'shared', 'worktree'] as const;
 
 export interface SpawnForm {
+  /** With a task the dialog delegates it; without, it starts the harness bare. */
+  task: string;
   name: string;
   harness: HarnessName;
+  isolation: (typeof ISOLATIONS)[number];
+  /** Space-separated paths or globs the task works in: they become claims. */
+  domains: string;
   command: string;
   field: SpawnField;
   error: string | null;
@@ -263,7 +269,7 @@ export function withSize(state: DashboardState, size: TermSize): DashboardState 
 }
 
 export function newSpawnForm(): SpawnForm {
-  return { name: '', harness: 'shell', command: '', field: 'name', error: null, busy: false };
+  return { task: '', name: '', harness: 'shell', isolation: 'auto', domains: '', command: '', field: 'task', error: null, busy: false };
 }
 
 /** Updates the open spawn form; a no-op in any other mode. */

@@ -84,11 +84,19 @@ describe('dashboard app', () => {
     t.app.stdin.write('n');
     await tick(10);
     expect(plain(t.app.lastFrame())).toContain('New agent');
+    t.app.stdin.write('\x1b[B'); // task → name
+    await tick();
     t.app.stdin.write('fixer');
     await tick();
     t.app.stdin.write('\x1b[B'); // to harness
     await tick();
     t.app.stdin.write('\x1b[C'); // shell → claude
+    await tick();
+    t.app.stdin.write('\x1b[B'); // to isolation
+    await tick();
+    t.app.stdin.write('\x1b[C'); // auto → shared
+    await tick();
+    t.app.stdin.write('\x1b[B'); // to domains
     await tick();
     t.app.stdin.write('\x1b[B'); // to command
     await tick();
@@ -103,12 +111,34 @@ describe('dashboard app', () => {
     expect(plain(t.app.lastFrame())).toContain('started fixer');
   });
 
+  it('n with a task delegates it: the task verbatim, isolation, domains as claims; the flash says where it started', async () => {
+    const t = await withThree();
+    t.conn.replies.delegate = () => ({ agent: agent('a5', { name: 'fix-login' }), isolation: 'worktree', overlaps: [{ glob: 'src/**', with: 'alpha', kind: 'claim', place: 'src/**' }], claimed: [] });
+    t.app.stdin.write('n');
+    await tick(10);
+    t.app.stdin.write('Fix "login" $(x) ✓');
+    await tick();
+    for (const k of ['\x1b[B', '\x1b[B', '\x1b[B', '\x1b[B']) {
+      t.app.stdin.write(k); // task → name → harness → isolation → domains
+      await tick();
+    }
+    t.app.stdin.write('src/auth src/**/*.test.ts');
+    await tick();
+    t.app.stdin.write('\r');
+    await tick(10);
+    const req = t.conn.requests.find((r) => r.type === 'delegate');
+    expect(req?.payload).toEqual({ task: 'Fix "login" $(x) ✓', harness: 'shell', isolation: 'auto', domains: ['src/auth', 'src/**/*.test.ts'], cwd: '/repo', env: { PATH: '/bin' } });
+    expect(plain(t.app.lastFrame())).toContain('fix-login started in its own worktree (overlaps alpha on src/**)');
+  });
+
   it('a failed spawn keeps the dialog open with the reason in red', async () => {
     const t = await withThree();
     t.conn.replies.spawn = () => {
       throw new Error('invalid agent name "Bad Name"');
     };
     t.app.stdin.write('n');
+    await tick();
+    t.app.stdin.write('\x1b[B');
     await tick();
     t.app.stdin.write('Bad Name');
     await tick();
