@@ -13,6 +13,7 @@ import { registerServerCommands } from './commands/server.js';
 import { registerSetupCommands } from './commands/setup.js';
 import { registerWorktreeCommands } from './commands/worktrees.js';
 import { registerDelegateCommand } from './commands/delegate.js';
+import { registerMergeCommands } from './commands/merge.js';
 import type { Context, Io } from './context.js';
 import { makeContext } from './context.js';
 
@@ -45,6 +46,7 @@ export function buildProgram(io: Io): Command {
   registerDomainCommands(program, ctx);
   registerWorktreeCommands(program, ctx);
   registerDelegateCommand(program, ctx);
+  registerMergeCommands(program, ctx);
   registerServerCommands(program, ctx);
   registerSetupCommands(program, ctx);
   registerDetectCommand(program, ctx);

@@ -12,6 +12,7 @@ import type { Touch } from '../core/domains/ledger.js';
 import type { Overlap } from '../core/domains/overlaps.js';
 import type { ErrorInfo } from '../core/errors.js';
 import type { DelegateOverlap } from '../core/delegate.js';
+import type { PredictedConflict } from '../core/conflicts.js';
 import type { EscalationPlan } from '../core/escalation.js';
 import type { ScreenPatch } from '../core/screen.js';
 
@@ -72,6 +73,7 @@ export interface Results {
   acknowledge: { overlap: Overlap };
   escalate: EscalationReport;
   restart: { agent: AgentRecord; how: string };
+  handoff: { agent: AgentRecord; onto: string; conflicts: string[]; noteSent: boolean };
   delegate: { agent: AgentRecord; isolation: 'shared' | 'worktree'; overlaps: DelegateOverlap[]; claimed: string[] };
 }
 
@@ -108,7 +110,7 @@ export type ServerEvent =
   | { type: 'agents'; agents: AgentRecord[] }
   | { type: 'screen'; agent: string; patch: ScreenPatch }
   | { type: 'output'; agent: string; data: string }
-  | { type: 'domains'; overlaps: Overlap[]; summaries: Record<string, AgentDomains> }
+  | { type: 'domains'; overlaps: Overlap[]; summaries: Record<string, AgentDomains>; conflicts?: PredictedConflict[] }
   | { type: 'bye'; reason: string };
 
 export type ServerMessage = Reply | ServerEvent;

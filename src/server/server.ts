@@ -25,6 +25,7 @@ import { Store } from './store.js';
 import { Waiters } from './waiters.js';
 import { canonicalGlobs, domainHandlers } from './domains/domain-handlers.js';
 import { delegate } from './delegate.js';
+import { handoff } from './merge/handoff.js';
 import { DomainService } from './domains/domain-service.js';
 import { globalExcludesFile } from './watch/gitignore.js';
 import { Escalator } from './escalation/escalator.js';
@@ -322,6 +323,10 @@ export class FanoutServer {
       );
       this.broadcastAgents();
       return result;
+    },
+    handoff: async (_conn, req) => {
+      const r = await handoff({ agents: this.agents, store: this.store }, req.agent, req.onto);
+      return { agent: this.agents.find(req.agent), ...r };
     },
     restart: (_conn, req) => {
       const result = this.restartAgent(req.agent);

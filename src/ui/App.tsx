@@ -11,7 +11,8 @@ import { Grid } from '../../components/Grid.js';
 import { Header } from '../../components/Header.js';
 import { HelpScreen } from '../../components/HelpScreen.js';
 import { OverlapBanner } from '../../components/OverlapBanner.js';
-import { OverlapsView } from '../../components/OverlapsView.js';
+import { ConflictsView } from '../../components/ConflictsView.js';
+import { conflictItems } from '../core/conflicts.js';
 import { SpawnDialog } from '../../components/SpawnDialog.js';
 import { EscalateDialog } from '../../components/EscalateDialog.js';
 import { ProposalBanner } from '../../components/ProposalBanner.js';
@@ -53,7 +54,7 @@ function Body({ state, view, now, keymap, cwd, detachKey, encoder }: BodyProps) 
     case 'help':
       return <HelpScreen rows={helpRows(keymap)} detachKey={detachKey} width={view.width} height={view.height} />;
     case 'overlaps':
-      return <OverlapsView overlaps={state.overlaps} agents={state.all} now={now} height={view.height} closeKey={keymap.bindings.overlaps.keys[0] ?? 'o'} />;
+      return <ConflictsView items={conflictItems(state.overlaps, state.conflicts)} cursor={mode.cursor} agents={state.all} now={now} height={view.height} closeKey={keymap.bindings.overlaps.keys[0] ?? 'o'} />;
     case 'spawn':
       return <SpawnDialog form={mode.form} cwd={cwd} width={view.width} height={view.height} />;
     case 'confirmKill':

@@ -15,6 +15,11 @@ import { splitCommand } from './split-command.js';
 import type { DashboardState, SpawnForm } from './state.js';
 import { agentToTell, tellNote } from './overlap-text.js';
 import type { EscalateForm } from './escalate-state.js';
+import type { ExternalCommand } from '../runtime/external.js';
+import { editorCommand, shellCommand } from '../runtime/external.js';
+import type { ConflictItem } from '../core/conflicts.js';
+import { conflictItems } from '../core/conflicts.js';
+import type { AgentRecord } from '../core/agent.js';
 import { escalationTarget, newEscalateForm, routeOf, withCursor, withEscalateForm, withRoute } from './escalate-state.js';
 import {
   ISOLATIONS,
@@ -37,7 +42,7 @@ import {
 import type { DashboardStore } from './store.js';
 
 /** How the dashboard phase ends: the user quit, the server stopped or went away, or an attach begins. */
-export type DashboardExit = { kind: 'quit' } | { kind: 'stopped' } | { kind: 'disconnected' } | { kind: 'attach'; agentId: string };
+export type DashboardExit = { kind: 'quit' } | { kind: 'stopped' } | { kind: 'disconnected' } | { kind: 'attach'; agentId: string } | { kind: 'run'; run: ExternalCommand };
 
 export interface InputDeps {
   store: DashboardStore;
@@ -84,7 +89,7 @@ export function createKeyHandler(deps: InputDeps): KeyHandler {
         return;
       }
       case 'overlaps':
-        store.update((s) => withMode(s, { kind: 'overlaps' }));
+        store.update((s) => withMode(s, { kind: 'overlaps', cursor: 0 }));
         return;
       case 'overlap.tell':
         tellTopOverlap(state);
@@ -153,8 +158,8 @@ export function createKeyHandler(deps: InputDeps): KeyHandler {
   }
 
   /** Opens the escalation dialog and fetches the plan (a dry run) to show in it. */
-  function openEscalate(state: DashboardState): void {
-    const target = escalationTarget(state);
+  function openEscalate(state: DashboardState, chosen?: AgentRecord): void {
+    const target = chosen ?? escalationTarget(state);
     if (!target) {
       flash('no agent to escalate');
       return;
@@ -207,6 +212,73 @@ export function createKeyHandler(deps: InputDeps): KeyHandler {
     else if (input === 'c') edit((f) => withRoute(f, 'copy'));
     else if (input === 'l') edit((f) => withRoute(f, 'leave'));
     else if (input === 'd' && form.proposal) declineEscalate(form);
+  }
+
+  /** The agent a conflict row acts on, and the files it is about. */
+  function conflictSubject(item: ConflictItem, state: DashboardState): { agent: AgentRecord | undefined; files: string[] } {
+    if (item.kind === 'overlap') {
+      const o = item.overlap;
+      return { agent: agentToTell(o, state.all), files: o.kind === 'hot' ? [o.place] : [] };
+    }
+    const c = item.conflict;
+    return { agent: state.all.find((a) => a.id === c.agentId), files: c.files.map((f) => f.path) };
+  }
+
+  function conflictKey(input: string, key: InkKey, cursor: number, state: DashboardState): void {
+    const items = conflictItems(state.overlaps, state.conflicts);
+    const move = (delta: number) => store.update((s) => withMode(s, { kind: 'overlaps', cursor: Math.max(0, Math.min(items.length - 1, cursor + delta)) }));
+    if (key.upArrow || input === 'k') return move(-1);
+    if (key.downArrow || input === 'j') return move(1);
+    const item = items[Math.min(cursor, items.length - 1)];
+    const actions = 'ehtESa';
+    if (!item || !actions.includes(input)) {
+      store.update((s) => withMode(s, { kind: 'grid' }));
+      return;
+    }
+    const { agent, files } = conflictSubject(item, state);
+    if (!agent) {
+      flash('no agent left in this conflict to act on');
+      return;
+    }
+    switch (input) {
+      case 'e':
+        openEscalate(state, agent);
+        return;
+      case 'h': {
+        if (item.kind !== 'predicted') {
+          flash('hand-off rebases a branch: it applies to predicted merge conflicts (t tells an agent to keep off)');
+          return;
+        }
+        flash(`rebasing ${agent.name}'s branch and handing it the conflict…`);
+        deps.conn.request('handoff', { agent: agent.id }).then(
+          (r) => flash(r.conflicts.length ? `${agent.name} is resolving ${r.conflicts.length} conflicting file(s) mid-rebase` : `${agent.name}'s branch rebased cleanly`),
+          (err: unknown) => flash(errorText(err), 'error'),
+        );
+        return;
+      }
+      case 't': {
+        const note =
+          item.kind === 'overlap' ? tellNote(item.overlap, agent, state.all) : `[fanout] Heads up: ${files.join(', ')} conflict with ${item.conflict.with.label}. Please keep off them or coordinate before editing them again.`;
+        deps.conn.request('input', { agent: agent.id, data: `${note}\r` }).then(
+          () => flash(`told ${agent.name} to keep off ${files.join(', ') || 'it'}`),
+          (err: unknown) => flash(errorText(err), 'error'),
+        );
+        return;
+      }
+      case 'E':
+      case 'S':
+        deps.exit({
+          kind: 'run',
+          run: { command: input === 'E' ? editorCommand(deps.spawnEnv, files) : shellCommand(deps.spawnEnv), cwd: agent.cwd, label: `${input === 'E' ? 'editor' : 'shell'} in ${agent.name}` },
+        });
+        return;
+      case 'a':
+        deps.conn.request('acknowledge', { overlap: item.id }).then(
+          () => flash('acknowledged'),
+          (err: unknown) => flash(errorText(err), 'error'),
+        );
+        return;
+    }
   }
 
   function killOrRemove(agentId: string, name: string, remove: boolean): void {
@@ -299,8 +371,10 @@ export function createKeyHandler(deps: InputDeps): KeyHandler {
         grid(commandFor(deps.keymap, input, key), state);
         return;
       case 'help':
-      case 'overlaps':
         store.update((s) => withMode(s, { kind: 'grid' }));
+        return;
+      case 'overlaps':
+        conflictKey(input, key, mode.cursor, state);
         return;
       case 'spawn':
         spawnKey(input, key, mode.form);

@@ -12,6 +12,7 @@ import type { Instance } from 'ink';
 import { encodeKey } from '../core/keys.js';
 import { App } from './App.js';
 import { attach, keyHint } from './attach.js';
+import { runExternal } from '../runtime/external.js';
 import { errorText } from './connection.js';
 import { baseName } from './format.js';
 import type { DashboardExit } from './input.js';
@@ -142,6 +143,14 @@ export async function runDashboardSession(opts: DashboardOptions): Promise<Dashb
 
     for (;;) {
       const result = await dashboard();
+      if (result.kind === 'run') {
+        // The operator's editor or shell gets the plain terminal; the dashboard repaints afterwards.
+        guard.suspend();
+        const ended = await runExternal(result.run, opts.spawnEnv);
+        guard.resume();
+        store.update((s) => withFlash(s, ended.message, ended.ok ? 'info' : 'error', clock()));
+        continue;
+      }
       if (result.kind !== 'attach') return result.kind;
       const state = store.current();
       const agent = state.agents.find((a) => a.id === result.agentId);

@@ -8,6 +8,7 @@
 import type { EscalateForm } from './escalate-state.js';
 import type { AgentRecord, AgentStatus, HarnessName } from '../core/agent.js';
 import type { Overlap } from '../core/domains/overlaps.js';
+import type { PredictedConflict } from '../core/conflicts.js';
 import type { AgentDomains } from '../protocol/messages.js';
 import { gridLayout, moveFocus } from '../core/layout.js';
 import type { GridLayout } from '../core/layout.js';
@@ -39,7 +40,8 @@ export type Mode =
   /** `remove` when the agent already exited: x then removes it from the list. */
   | { kind: 'confirmKill'; agentId: string; name: string; remove: boolean }
   | { kind: 'confirmStopAll' }
-  | { kind: 'overlaps' }
+  /** The conflicts view (`o`): every hot overlap and predicted conflict; `cursor` is the selected row. */
+  | { kind: 'overlaps'; cursor: number }
   | { kind: 'escalate'; form: EscalateForm }
   | { kind: 'attach'; agentId: string };
 
@@ -67,6 +69,8 @@ export interface DashboardState {
   sort: Sort;
   filter: Filter;
   overlaps: readonly Overlap[];
+  /** Conflicts the server predicts between branches (merge-tree), newest check. */
+  conflicts: readonly PredictedConflict[];
   /** Per agent id: how many files it touched and in which domains. */
   summaries: Readonly<Record<string, AgentDomains>>;
   screens: Readonly<Record<string, ScreenSnapshot>>;
@@ -80,7 +84,7 @@ export interface DashboardState {
 export const DEFAULT_SIZE: TermSize = { cols: 120, rows: 36 };
 
 export function initialState(size: TermSize = DEFAULT_SIZE): DashboardState {
-  return { all: [], agents: [], sort: 'started', filter: 'all', overlaps: [], summaries: {}, screens: {}, focusId: null, zoomed: false, mode: { kind: 'grid' }, flash: null, size };
+  return { all: [], agents: [], sort: 'started', filter: 'all', overlaps: [], conflicts: [], summaries: {}, screens: {}, focusId: null, zoomed: false, mode: { kind: 'grid' }, flash: null, size };
 }
 
 /** Rows the header and footer take. */
@@ -203,8 +207,8 @@ export function withFilterCycled(state: DashboardState): DashboardState {
   return withAgents({ ...state, filter }, state.all);
 }
 
-export function withDomains(state: DashboardState, overlaps: readonly Overlap[], summaries: Readonly<Record<string, AgentDomains>>): DashboardState {
-  return { ...state, overlaps, summaries };
+export function withDomains(state: DashboardState, overlaps: readonly Overlap[], summaries: Readonly<Record<string, AgentDomains>>, conflicts: readonly PredictedConflict[] = state.conflicts): DashboardState {
+  return { ...state, overlaps, summaries, conflicts };
 }
 
 /** Focus the next waiting agent after the focused one (wrapping), or null when none waits. */

@@ -106,7 +106,7 @@ export class DashboardStore {
   /** Folds one server event in. Screen patches wait for the next frame; the rest publish at once. */
   handleEvent(event: ServerEvent): void {
     if (event.type === 'agents') this.update((s) => withAgents(s, event.agents));
-    else if (event.type === 'domains') this.update((s) => withDomains(s, event.overlaps, event.summaries));
+    else if (event.type === 'domains') this.update((s) => withDomains(s, event.overlaps, event.summaries, event.conflicts ?? s.conflicts));
     else if (event.type === 'screen') {
       this.state = withScreenPatch(this.state, event.agent, event.patch);
       if (this.frameTimer === null) {

@@ -87,6 +87,21 @@ export class TerminalGuard {
     this.signals.on('exit', this.onExit);
   }
 
+  /** Hands the plain terminal to another program (an editor, a shell) without giving up the signal handling. */
+  suspend(): void {
+    try {
+      if (this.stdin.isTTY) this.stdin.setRawMode(false);
+    } catch {
+      // stdin may be closed; the program will find out itself.
+    }
+    this.stdout.write(RESET_MODES + SHOW_CURSOR + ALT_SCREEN_OFF);
+  }
+
+  /** Takes the terminal back after suspend(): a fresh alternate screen for a full repaint. */
+  resume(): void {
+    this.stdout.write(ALT_SCREEN_ON + CLEAR);
+  }
+
   restore(): void {
     if (this.restored) return;
     this.restored = true;

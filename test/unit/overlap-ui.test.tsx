@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { render } from 'ink-testing-library';
 import React from 'react';
 import { OverlapBanner } from '../../components/OverlapBanner.js';
-import { OverlapsView } from '../../components/OverlapsView.js';
+import { ConflictsView } from '../../components/ConflictsView.js';
+import { conflictItems } from '../../src/core/conflicts.js';
 import type { AgentRecord } from '../../src/core/agent.js';
 import type { Overlap } from '../../src/core/domains/overlaps.js';
 import { newlyWaiting, notificationBytes } from '../../src/ui/notify.js';
@@ -52,7 +53,7 @@ describe('overlap banner and view', () => {
   });
 
   it('the view lists evidence with names, not ids', () => {
-    const { lastFrame } = render(<OverlapsView overlaps={[hot]} agents={agents} now={5000} height={10} closeKey="o" />);
+    const { lastFrame } = render(<ConflictsView items={conflictItems([hot], [])} cursor={0} agents={agents} now={5000} height={10} closeKey="o" />);
     expect(lastFrame()).toMatch(/api changed src\/api\.js \(certain/);
     expect(lastFrame()).not.toMatch(/agent:a1/);
   });
