@@ -217,3 +217,61 @@ describe('status badge', () => {
     expect(statusBadgeText({ status: 'exited', statusSince: '2026-01-01T00:00:00.000Z', exitCode: 2 }, NOW)).toBe('■ exited 2 1m');
   });
 });
+
+describe('conflicts view', () => {
+  const hot = {
+    id: 'hot:src/api.ts', kind: 'hot' as const, place: 'src/api.ts', actors: ['agent:a1', 'agent:a2'] as Array<`agent:${string}`>, files: ['src/api.ts'],
+    evidence: ['agent:a1 changed src/api.ts (certain: hook)'], since: NOW - 5000, updatedAt: NOW - 5000, acknowledged: false, confidence: 'certain' as const,
+  };
+  const predicted = {
+    id: 'merge:fanout/gamma:main:abc', kind: 'merge' as const, agentId: 'a3', agentName: 'gamma', branch: 'fanout/gamma',
+    with: { label: 'main', agentId: null, agentName: null }, files: [{ path: 'src/db.ts', kind: 'content' }], acknowledged: false,
+  };
+
+  async function withConflicts() {
+    const t = await withThree();
+    t.conn.emit({ type: 'domains', overlaps: [hot] as never, summaries: {}, conflicts: [predicted] });
+    await tick(10);
+    t.app.stdin.write('o');
+    await tick(10);
+    return t;
+  }
+
+  it('lists hot overlaps and predicted merge conflicts in one list, with their evidence', async () => {
+    const t = await withConflicts();
+    const frame = plain(t.app.lastFrame());
+    expect(frame).toContain('Conflicts (2)');
+    expect(frame).toMatch(/› HOT alpha ↔ beta both changed src\/api\.ts/);
+    expect(frame).toContain('CONFLICT merging fanout/gamma into main: src/db.ts');
+    expect(frame).toContain('content src/db.ts');
+  });
+
+  it('acts on the selected row: hand off, acknowledge, an editor in the agent’s folder', async () => {
+    const t = await withConflicts();
+    t.conn.replies.handoff = () => ({ agent: three[2], onto: 'main', conflicts: ['src/db.ts'], noteSent: true });
+    t.app.stdin.write('j');
+    await tick(10);
+    expect(plain(t.app.lastFrame())).toMatch(/› CONFLICT merging fanout\/gamma/);
+    t.app.stdin.write('h');
+    await tick(10);
+    expect(t.conn.requests.find((r) => r.type === 'handoff')?.payload).toEqual({ agent: 'a3' });
+    expect(plain(t.app.lastFrame())).toContain('gamma is resolving 1 conflicting file(s) mid-rebase');
+    t.app.stdin.write('a');
+    await tick(10);
+    expect(t.conn.requests.find((r) => r.type === 'acknowledge')?.payload).toEqual({ overlap: 'merge:fanout/gamma:main:abc' });
+    t.app.stdin.write('E');
+    await tick(10);
+    expect(t.exits.at(-1)).toEqual({ kind: 'run', run: { command: ['vi', 'src/db.ts'], cwd: '/repo/worktrees/gamma', label: 'editor in gamma' } });
+  });
+
+  it('on an overlap, h explains itself instead of rebasing; any other key closes the view', async () => {
+    const t = await withConflicts();
+    t.app.stdin.write('h');
+    await tick(10);
+    expect(t.conn.requests.some((r) => r.type === 'handoff')).toBe(false);
+    expect(plain(t.app.lastFrame())).toContain('hand-off rebases a branch');
+    t.app.stdin.write('q');
+    await tick(10);
+    expect(plain(t.app.lastFrame())).not.toContain('Conflicts (2)');
+  });
+});
