@@ -29,7 +29,7 @@ import { handoff } from './merge/handoff.js';
 import { DomainService } from './domains/domain-service.js';
 import { globalExcludesFile } from './watch/gitignore.js';
 import { Escalator } from './escalation/escalator.js';
-import { carryForConfig } from './escalation/carry-adapter.js';
+import { carryForConfig } from './escalation/carry.js';
 import { loadConfig } from '../runtime/config.js';
 import { autoCandidate, installsPackages, restartCommand } from '../core/escalation.js';
 import type { EscalationReport } from '../protocol/messages.js';

@@ -77,7 +77,10 @@ function tree(dir: string): Record<string, string> {
 }
 
 beforeEach(() => {
-  repo = makeRepo({ files: { 'a.txt': 'a\n', 'del.txt': 'doomed\n', 'shared1.txt': 's1\n', 'shared2.txt': 's2\n', 'bin.dat': 'old\n', '.gitignore': 'node_modules/\n' } });
+  repo = makeRepo({ files: { 'a.txt': 'a\n', 'del.txt': 'doomed\n', 'shared1.txt': 's1\n', 'shared2.txt': 's2\n', 'bin.dat': 'old\n', '.gitignore': 'node_modules/\n.env\n', '.worktreeinclude': '.env\n' } });
+  fs.mkdirSync(path.join(repo.dir, 'node_modules', 'pkg'), { recursive: true });
+  fs.writeFileSync(path.join(repo.dir, 'node_modules', 'pkg', 'index.js'), 'pkg\n');
+  fs.writeFileSync(path.join(repo.dir, '.env'), 'TOKEN=1\n');
   env = fanoutEnv();
 });
 
@@ -120,6 +123,9 @@ describe('fanout escalate', () => {
     expect(read(path.join(wt, 'shared1.txt')).toString()).toBe('s1\nalpha1\nbeta1\n');
     expect(read(path.join(wt, 'shared2.txt')).toString()).toBe('s2\nalpha2\nbeta2\n');
     expect(repo.git('-C', wt, 'rev-parse', '--abbrev-ref', 'HEAD')).toBe('fanout/alpha');
+    // The ignored files it needs came along: node_modules linked, .env (from .worktreeinclude) copied.
+    expect(fs.readlinkSync(path.join(wt, 'node_modules'))).toBe(path.join(repo.dir, 'node_modules'));
+    expect(read(path.join(wt, '.env')).toString()).toBe('TOKEN=1\n');
     // Moved changes stay uncommitted, as the agent left them.
     expect(execFileSync('git', ['status', '--porcelain'], { cwd: wt, encoding: 'utf8' }).split('\n').filter(Boolean).sort()).toEqual([' D del.txt', ' M a.txt', ' M bin.dat', ' M shared1.txt', ' M shared2.txt', '?? new.txt']);
 
@@ -134,7 +140,8 @@ describe('fanout escalate', () => {
 
     // The snapshot holds the checkout as it was before anything moved.
     expect(report.snapshot).toMatch(/^refs\/fanout\/snapshots\/alpha\//);
-    for (const [file, content] of Object.entries(before)) expect(showRaw(report.snapshot, file).toString('base64')).toBe(content);
+    // (Ignored files are not work to keep: they are outside every snapshot, and carried, not moved.)
+    for (const [file, content] of Object.entries(before)) if (!ignored(file)) expect(showRaw(report.snapshot, file).toString('base64')).toBe(content);
 
     // alpha runs again, in its worktree; beta never noticed.
     const alpha = await agentNamed('alpha');
@@ -275,6 +282,15 @@ describe('fanout spawn --isolation worktree', () => {
     expect(bad.stderr).toMatch(/--isolation must be shared, worktree or auto/);
   });
 });
+
+function ignored(file: string): boolean {
+  try {
+    execFileSync('git', ['check-ignore', '-q', file], { cwd: repo.dir });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** A file as a ref holds it, raw bytes (repo.git trims its output). */
 function showRaw(ref: string, file: string): Buffer {
