@@ -24,7 +24,7 @@ export function planText(plan: EscalationPlan): string {
 
 function reportText(r: EscalationReport): string {
   const lines = [planText(r.plan)];
-  if (r.dryRun) return `${lines.join('\n')}\n(dry run: nothing changed)\n`;
+  if (r.dryRun) return `${[...lines, ...r.notices.map((n) => `  ! ${n}`)].join('\n')}\n(dry run: nothing changed)\n`;
   for (const s of r.steps) lines.push(`  ✓ ${s.step} ${s.ms} ms${s.detail ? `: ${s.detail}` : ''}`);
   for (const n of r.notices) lines.push(`  ! ${n}`);
   if (r.snapshot) lines.push(`  snapshot: ${r.snapshot}`);

@@ -24,10 +24,13 @@ export function sessionCanFollow(harness: string): boolean {
   return harness === 'claude' || harness === 'codex' || harness === 'opencode';
 }
 
-/** Whether `relocateSession` will succeed: the harness allows it and, for Claude, the session file exists. */
-export function sessionFollows(harness: string, sessionId: string, cwd: string, env: NodeJS.ProcessEnv): boolean {
-  if (!sessionCanFollow(harness)) return false;
-  return harness !== 'claude' || findClaudeSession(claudeConfigDir(env), cwd, sessionId) !== null;
+/** Why `relocateSession` would fail (null when it will succeed): the harness cannot, or Claude's session file is missing. */
+export function whySessionStays(harness: string, sessionId: string, cwd: string, env: NodeJS.ProcessEnv): string | null {
+  if (!sessionCanFollow(harness)) return `${harness} sessions cannot follow the agent to another folder`;
+  if (harness === 'claude' && findClaudeSession(claudeConfigDir(env), cwd, sessionId) === null) {
+    return `Claude session ${sessionId} not found under ${claudeConfigDir(env)}/projects`;
+  }
+  return null;
 }
 
 export const claudeProjectDir = (configDir: string, cwd: string): string => path.join(configDir, 'projects', cwd.replace(/[^a-zA-Z0-9]/g, '-'));

@@ -14,7 +14,7 @@ import { assertEscalatable, pathsToCarry, planEscalation, restartCommand } from 
 import { FanoutError, UserError } from '../../core/errors.js';
 import type { WorktreeRecord } from '../../core/worktree.js';
 import { branchFor, snapshotRef, worktreePathFor } from '../../core/worktree.js';
-import { relocateSession, sessionFollows } from '../../harness/launch/sessions.js';
+import { relocateSession, whySessionStays } from '../../harness/launch/sessions.js';
 import { resolveHarness } from '../../harness/registry.js';
 import type { EscalationReport, EscalationStep, RepoInfo } from '../../protocol/messages.js';
 import type { FanoutConfig } from '../../runtime/config.js';
@@ -87,7 +87,7 @@ export class Escalator {
       launch: agent.launch,
       task: agent.task,
       // A session we cannot make visible from the worktree would fail to resume: plan a fresh start instead.
-      sessionId: agent.sessionId && sessionFollows(agent.harness, agent.sessionId, agent.cwd, this.deps.agents.envOf(agent.id)) ? agent.sessionId : null,
+      sessionId: agent.sessionId && !whySessionStays(agent.harness, agent.sessionId, agent.cwd, this.deps.agents.envOf(agent.id)) ? agent.sessionId : null,
       resume: harness.launch.resume,
       promptVia: harness.launch.promptVia,
       withPrompt: harness.launch.withPrompt,
@@ -163,6 +163,8 @@ export class Escalator {
     // Refuse what would fail before anything is touched.
     await checkWorktreeTarget(repo.root, first.plan.worktreePath, first.plan.branch);
     const report: EscalationReport = { plan: first.plan, dryRun: opts.dryRun, snapshot: null, steps: [], notices: [], agent: null };
+    const stays = agent.sessionId ? whySessionStays(agent.harness, agent.sessionId, agent.cwd, this.deps.agents.envOf(agent.id)) : null;
+    if (stays) report.notices.push(`cannot resume: ${stays}; it ${first.plan.restart.how === 'prompt' ? 'runs its task again' : 'starts afresh'} instead`);
     if (opts.dryRun) return report;
 
     const undo: Array<{ what: string; run: () => Promise<void> }> = [];
