@@ -15,6 +15,7 @@ import type { DelegateOverlap } from '../core/delegate.js';
 import type { PredictedConflict } from '../core/conflicts.js';
 import type { EscalationPlan } from '../core/escalation.js';
 import type { ScreenPatch } from '../core/screen.js';
+import type { GcAction } from '../core/gc.js';
 
 export const PROTOCOL_VERSION = 1;
 /** Longest line the server will buffer from a client before dropping it. */
@@ -73,9 +74,28 @@ export interface Results {
   acknowledge: { overlap: Overlap };
   escalate: EscalationReport;
   restart: { agent: AgentRecord; how: string };
+  worktrees: { worktrees: WorktreeInfo[] };
+  gc: { results: GcResult[]; pruned: string[]; forgotAgents: string[] };
   handoff: { agent: AgentRecord; onto: string; conflicts: string[]; noteSent: boolean };
   delegate: { agent: AgentRecord; isolation: 'shared' | 'worktree'; overlaps: DelegateOverlap[]; claimed: string[] };
 }
+
+/** One fanout worktree as `fanout worktrees` lists it. */
+export interface WorktreeInfo {
+  path: string;
+  branch: string | null;
+  agent: string | null;
+  agentStatus: string | null;
+  base: string | null;
+  ahead: number | null;
+  behind: number | null;
+  dirty: number;
+  lastActivity: string | null;
+  exists: boolean;
+  recorded: boolean;
+}
+
+export type GcResult = GcAction & { outcome: 'done' | 'skipped' | 'failed' | 'would'; detail?: string };
 
 export interface EscalationStep {
   step: string;

@@ -49,6 +49,8 @@ const configSchema = z
         symlink: z.array(z.string()).optional(),
         /** How carried files are copied: reflink where the filesystem can (auto), always copy, or symlink everything. */
         carry: z.enum(['auto', 'reflink', 'copy', 'symlink']).optional(),
+        /** `fanout gc` deletes snapshot refs of agents that are gone once they are this old (default 14). */
+        keepSnapshotsDays: z.number().int().min(0).max(3650).optional(),
       })
       .strict()
       .optional(),

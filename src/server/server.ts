@@ -26,6 +26,8 @@ import { Waiters } from './waiters.js';
 import { canonicalGlobs, domainHandlers } from './domains/domain-handlers.js';
 import { delegate } from './delegate.js';
 import { handoff } from './merge/handoff.js';
+import { worktreeInfo } from './worktrees/info.js';
+import { runGc } from './worktrees/gc.js';
 import { DomainService } from './domains/domain-service.js';
 import { globalExcludesFile } from './watch/gitignore.js';
 import { Escalator } from './escalation/escalator.js';
@@ -327,6 +329,39 @@ export class FanoutServer {
     handoff: async (_conn, req) => {
       const r = await handoff({ agents: this.agents, store: this.store }, req.agent, req.onto);
       return { agent: this.agents.find(req.agent), ...r };
+    },
+    worktrees: async () => {
+      const config = loadConfig(this.opts.repo.root, this.opts.env ?? process.env);
+      if (!this.opts.repo.isGit) throw new UserError(`${this.opts.repo.root} is not a git repository: there are no worktrees`, 'not-git');
+      return { worktrees: await worktreeInfo(this.opts.repo.root, this.store.data.worktrees, this.agents.list(), config.worktree?.dir) };
+    },
+    gc: async (_conn, req) => {
+      const { repo } = this.opts;
+      if (!repo.isGit) throw new UserError(`${repo.root} is not a git repository: there is nothing to collect`, 'not-git');
+      const config = loadConfig(repo.root, this.opts.env ?? process.env);
+      const out = await runGc(repo.root, repo.gitDir ?? path.join(repo.root, '.git'), this.store.data.worktrees, this.agents.list(), {
+        force: req.force ?? false,
+        dryRun: req.dryRun ?? false,
+        now: new Date(),
+        snapshotRetentionDays: config.worktree?.keepSnapshotsDays ?? 14,
+        worktreeDir: config.worktree?.dir,
+        warn: (m) => this.opts.log.warn(m),
+      });
+      const gone = new Set(out.forgetPaths);
+      this.store.update((d) => {
+        d.worktrees = d.worktrees.filter((w) => !gone.has(w.path));
+      });
+      const forgotAgents: string[] = [];
+      for (const name of out.forgetAgents) {
+        const rec = this.agents.list().find((a) => a.name === name);
+        if (rec && rec.status === 'exited') {
+          this.agents.remove(rec.id);
+          this.domains.forgetAgent(rec.id);
+          forgotAgents.push(name);
+        }
+      }
+      if (forgotAgents.length) this.broadcastAgents();
+      return { results: out.results, pruned: out.pruned, forgotAgents };
     },
     restart: (_conn, req) => {
       const result = this.restartAgent(req.agent);

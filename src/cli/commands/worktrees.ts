@@ -3,11 +3,11 @@ import readline from 'node:readline';
 import type { Command } from 'commander';
 import type { ContestedAction, EscalationPlan } from '../../core/escalation.js';
 import { CONTESTED_ACTIONS, parseRoute } from '../../core/escalation.js';
-import { UserError } from '../../core/errors.js';
+import { ExternalError, UserError } from '../../core/errors.js';
 import type { EscalationReport } from '../../protocol/messages.js';
 import type { Context } from '../context.js';
 import { withServer } from '../context.js';
-import { agentJson, json } from '../format.js';
+import { agentJson, json, table } from '../format.js';
 
 type Ctx = () => Context;
 
@@ -93,6 +93,66 @@ export function registerWorktreeCommands(program: Command, ctx: Ctx): void {
       await withServer(c, async (conn) => {
         const { agent, how } = await conn.request('restart', { agent: name });
         c.io.stdout.write(opts.json ? json({ ...agentJson(agent), how }) : `${agent.name} restarted (${how}) in ${agent.cwd}\n`);
+      });
+    });
+
+  program
+    .command('worktrees')
+    .description("fanout's worktrees: path, branch, agent, ahead/behind its base, uncommitted changes, last activity")
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const c = ctx();
+      await withServer(c, async (conn) => {
+        const { worktrees } = await conn.request('worktrees', {});
+        if (opts.json) {
+          c.io.stdout.write(json(worktrees));
+          return;
+        }
+        if (worktrees.length === 0) {
+          c.io.stdout.write('no fanout worktrees; `fanout escalate NAME` or `fanout spawn --isolation worktree` make one\n');
+          return;
+        }
+        const ago = (iso: string | null) => {
+          if (!iso) return '-';
+          const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
+          return s < 60 ? `${s}s ago` : s < 3600 ? `${Math.floor(s / 60)}m ago` : s < 86400 ? `${Math.floor(s / 3600)}h ago` : `${Math.floor(s / 86400)}d ago`;
+        };
+        const rows = [['PATH', 'BRANCH', 'AGENT', 'BASE', 'AHEAD', 'BEHIND', 'DIRTY', 'ACTIVE'], ...worktrees.map((w) => [
+          w.exists ? w.path : `${w.path} (missing)`,
+          w.branch ?? '-',
+          w.agent ? `${w.agent}${w.agentStatus ? ` (${w.agentStatus})` : ' (gone)'}` : '-',
+          w.base ?? '-',
+          w.ahead === null ? '-' : String(w.ahead),
+          w.behind === null ? '-' : String(w.behind),
+          String(w.dirty),
+          ago(w.lastActivity),
+        ])];
+        c.io.stdout.write(`${table(rows)}\n`);
+      });
+    });
+
+  program
+    .command('gc')
+    .description("remove orphaned fanout worktrees, branches and old snapshot refs; never a dirty worktree or an unmerged branch without --force (which snapshots first)")
+    .option('--force', 'also remove dirty worktrees and unmerged branches, after a snapshot ref keeps them')
+    .option('--dry-run', 'say what would go; change nothing')
+    .option('--json', 'print JSON')
+    .action(async (opts: { force?: boolean; dryRun?: boolean; json?: boolean }) => {
+      const c = ctx();
+      await withServer(c, async (conn) => {
+        const r = await conn.request('gc', { force: opts.force ?? false, dryRun: opts.dryRun ?? false });
+        if (opts.json) {
+          c.io.stdout.write(json(r));
+          return;
+        }
+        const what = (a: (typeof r.results)[number]) =>
+          a.kind === 'remove-worktree' ? `worktree ${a.path}` : a.kind === 'delete-branch' ? `branch ${a.name}` : a.kind === 'delete-snapshot' ? `snapshot ${a.ref}` : `record of ${a.path}`;
+        const verb = { done: 'removed', would: 'would remove', skipped: 'kept', failed: 'FAILED to remove' } as const;
+        const lines = r.results.map((a) => `${verb[a.outcome]} ${what(a)}: ${a.reason}${a.detail ? ` — ${a.detail}` : ''}`);
+        for (const p of r.pruned) lines.push(`pruned: ${p}`);
+        for (const n of r.forgotAgents) lines.push(`forgot exited agent ${n}`);
+        c.io.stdout.write(lines.length ? `${lines.join('\n')}\n` : 'nothing to collect\n');
+        if (r.results.some((a) => a.outcome === 'failed')) throw new ExternalError('some removals failed (see above); nothing else was touched', 'gc-failed');
       });
     });
 }

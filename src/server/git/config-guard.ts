@@ -11,35 +11,42 @@ import { gitRaw } from './run.js';
 const KEYS = ['core.worktree', 'core.bare'] as const;
 type Values = Record<(typeof KEYS)[number], string | null>;
 
-async function read(configFile: string, cwd: string): Promise<Values> {
+/**
+ * `git config --file` run from outside any repository: inside the git dir,
+ * a leaked core.worktree pointing nowhere makes git's own discovery fail,
+ * which would read as "unset" and hide the very leak we look for.
+ */
+const NEUTRAL_CWD = '/';
+
+async function read(configFile: string): Promise<Values> {
   const out = {} as Values;
   for (const key of KEYS) {
-    const r = await gitRaw(cwd, ['config', '--file', configFile, '--get', key]);
+    const r = await gitRaw(NEUTRAL_CWD, ['config', '--file', configFile, '--get', key]);
     out[key] = r.code === 0 ? r.stdout.trim() : null;
   }
   return out;
 }
 
-async function write(configFile: string, cwd: string, key: string, value: string | null): Promise<void> {
-  if (value === null) await gitRaw(cwd, ['config', '--file', configFile, '--unset-all', key]);
-  else await gitRaw(cwd, ['config', '--file', configFile, key, value]);
+async function write(configFile: string, key: string, value: string | null): Promise<void> {
+  if (value === null) await gitRaw(NEUTRAL_CWD, ['config', '--file', configFile, '--unset-all', key]);
+  else await gitRaw(NEUTRAL_CWD, ['config', '--file', configFile, key, value]);
 }
 
 /** Puts the keys back to `before`; returns a sentence per repaired key. */
 export async function repairConfig(commonDir: string, before: Values): Promise<string[]> {
   const file = path.join(commonDir, 'config');
-  const after = await read(file, commonDir);
+  const after = await read(file);
   const repaired: string[] = [];
   for (const key of KEYS) {
     if (after[key] === before[key]) continue;
-    await write(file, commonDir, key, before[key]);
+    await write(file, key, before[key]);
     repaired.push(`${key} in ${file} changed to ${after[key] ?? '(unset)'}; fanout put it back to ${before[key] ?? '(unset)'}`);
   }
   return repaired;
 }
 
 export function readGuarded(commonDir: string): Promise<Values> {
-  return read(path.join(commonDir, 'config'), commonDir);
+  return read(path.join(commonDir, 'config'));
 }
 
 /**

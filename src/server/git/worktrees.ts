@@ -95,8 +95,11 @@ export async function listWorktrees(dir: string): Promise<GitWorktree[]> {
 
 /** Drops admin entries of worktrees whose folders are gone; returns what git said it pruned. */
 export async function pruneWorktrees(dir: string): Promise<string[]> {
-  const r = await git(dir, ['worktree', 'prune', '--verbose']);
-  return r.split('\n').filter(Boolean);
+  // git reports what it pruned on stderr.
+  const args = ['worktree', 'prune', '--verbose'];
+  const r = await gitRaw(dir, args);
+  if (r.code !== 0) throw gitFailure(args, r);
+  return `${r.stdout}\n${r.stderr}`.split('\n').filter(Boolean);
 }
 
 /** Paths with uncommitted changes (tracked or untracked) in a checkout. */
