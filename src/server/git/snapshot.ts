@@ -43,7 +43,14 @@ async function withIndexCopy<T>(dir: string, body: (env: Record<string, string>)
   const copy = path.join(tmp, 'index');
   try {
     // Starting from a copy keeps stat data, so `add -A` only hashes what changed.
-    if (fs.existsSync(real)) fs.copyFileSync(real, copy);
+    if (fs.existsSync(real)) {
+      fs.copyFileSync(real, copy);
+      // The copy must keep the index's own mtime: git re-reads a file whose stat matches only when the file is not
+      // older than the index ("racy git"). A fresh mtime would make a same-size edit made right after the index
+      // was written look unchanged, and the snapshot would miss it.
+      const st = fs.statSync(real);
+      fs.utimesSync(copy, st.atime, st.mtime);
+    }
     return await body({ GIT_INDEX_FILE: copy });
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
