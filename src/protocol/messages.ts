@@ -75,6 +75,7 @@ export interface Results {
   escalate: EscalationReport;
   restart: { agent: AgentRecord; how: string };
   worktrees: { worktrees: WorktreeInfo[] };
+  diff: { title: string; text: string };
   gc: { results: GcResult[]; pruned: string[]; forgotAgents: string[] };
   handoff: { agent: AgentRecord; onto: string; conflicts: string[]; noteSent: boolean };
   delegate: { agent: AgentRecord; isolation: 'shared' | 'worktree'; overlaps: DelegateOverlap[]; claimed: string[] };

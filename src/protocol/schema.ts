@@ -80,6 +80,8 @@ export const requestSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('restart'), agent: agentRef }),
   z.object({ type: z.literal('worktrees') }),
+  /** The agent's changes: its touched files in the shared checkout, or its branch against its base in a worktree. */
+  z.object({ type: z.literal('diff'), agent: agentRef }),
   z.object({ type: z.literal('gc'), force: z.boolean().optional(), dryRun: z.boolean().optional() }),
   /** Rebase the agent's branch onto its target in its worktree and prompt it with the conflicting files. */
   z.object({ type: z.literal('handoff'), agent: agentRef, onto: z.string().min(1).max(250).optional() }),

@@ -27,6 +27,7 @@ import { canonicalGlobs, domainHandlers } from './domains/domain-handlers.js';
 import { delegate } from './delegate.js';
 import { handoff } from './merge/handoff.js';
 import { worktreeInfo } from './worktrees/info.js';
+import { diffShared, diffWorktree } from './git/diff.js';
 import { runGc } from './worktrees/gc.js';
 import { DomainService } from './domains/domain-service.js';
 import { globalExcludesFile } from './watch/gitignore.js';
@@ -329,6 +330,14 @@ export class FanoutServer {
     handoff: async (_conn, req) => {
       const r = await handoff({ agents: this.agents, store: this.store }, req.agent, req.onto);
       return { agent: this.agents.find(req.agent), ...r };
+    },
+    diff: async (_conn, req) => {
+      const agent = this.agents.find(req.agent);
+      const wt = this.store.data.worktrees.find((w) => w.agentId === agent.id);
+      if (agent.isolation === 'worktree' && wt) return { title: `${agent.name} · ${wt.branch} against ${wt.base}`, text: await diffWorktree(wt.path, wt.base) };
+      if (!this.opts.repo.isGit) throw new UserError(`${this.opts.repo.root} is not a git repository: there is no diff to show`, 'not-git');
+      const files = this.domains.summary(agent.id).files.map((f) => f.path);
+      return { title: `${agent.name} · ${files.length} file${files.length === 1 ? '' : 's'} it changed in the shared checkout`, text: files.length ? await diffShared(this.opts.repo.root, files) : '' };
     },
     worktrees: async () => {
       const config = loadConfig(this.opts.repo.root, this.opts.env ?? process.env);

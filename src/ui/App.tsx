@@ -4,7 +4,7 @@
  * I/O itself.
  */
 import { useMemo, useState } from 'react';
-import { Box, useInput } from 'ink';
+import { Box, Text, useInput } from 'ink';
 import { ConfirmDialog } from '../../components/ConfirmDialog.js';
 import { Footer } from '../../components/Footer.js';
 import { Grid } from '../../components/Grid.js';
@@ -15,6 +15,8 @@ import { ConflictsView } from '../../components/ConflictsView.js';
 import { conflictItems } from '../core/conflicts.js';
 import { SpawnDialog } from '../../components/SpawnDialog.js';
 import { EscalateDialog } from '../../components/EscalateDialog.js';
+import { DiffView } from '../../components/DiffView.js';
+
 import { ProposalBanner } from '../../components/ProposalBanner.js';
 import { escalationTarget, proposedAgent } from './escalate-state.js';
 import { useDashboardState, useNow } from './hooks.js';
@@ -68,6 +70,12 @@ function Body({ state, view, now, keymap, cwd, detachKey, encoder }: BodyProps) 
       );
     case 'escalate':
       return <EscalateDialog form={mode.form} width={view.width} height={view.height} />;
+    case 'diff':
+      return mode.error ? (
+        <LoadError title={mode.title} text={mode.error} />
+      ) : (
+        <DiffView rows={mode.rows ?? []} offset={mode.offset} height={view.height} width={view.width} title={mode.title} hint="↑↓/jk scroll · PgUp/PgDn · [ ] file · g/G ends · q close" />
+      );
     case 'confirmStopAll':
       return (
         <ConfirmDialog
@@ -80,6 +88,17 @@ function Body({ state, view, now, keymap, cwd, detachKey, encoder }: BodyProps) 
     default:
       return <Grid state={state} view={view} now={now} encoder={encoder} />;
   }
+}
+
+/** A view that failed to load: its title and why, in red; any key goes back. */
+function LoadError({ title, text }: { title: string; text: string }) {
+  return (
+    <Box flexDirection="column">
+      <Text bold>{title}</Text>
+      <Text color="red">{text}</Text>
+      <Text dimColor>q to close</Text>
+    </Box>
+  );
 }
 
 const realClock = () => Date.now();

@@ -18,6 +18,8 @@ import type { EscalateForm } from './escalate-state.js';
 import type { ExternalCommand } from '../runtime/external.js';
 import { editorCommand, shellCommand } from '../runtime/external.js';
 import type { ConflictItem } from '../core/conflicts.js';
+import type { DiffScrollAction } from '../core/diff.js';
+import { diffBodyRows, diffRows, scrollDiff } from '../core/diff.js';
 import { conflictItems } from '../core/conflicts.js';
 import type { AgentRecord } from '../core/agent.js';
 import { escalationTarget, newEscalateForm, routeOf, withCursor, withEscalateForm, withRoute } from './escalate-state.js';
@@ -25,6 +27,7 @@ import {
   ISOLATIONS,
   SPAWN_FIELDS,
   focusedAgent,
+  gridView,
   openOverlaps,
   withFilterCycled,
   withNextWaiting,
@@ -108,6 +111,9 @@ export function createKeyHandler(deps: InputDeps): KeyHandler {
       }
       case 'escalate':
         openEscalate(state);
+        return;
+      case 'diff':
+        if (agent) openDiff(agent);
         return;
       case 'zoom':
         store.update(withZoomToggled);
@@ -212,6 +218,33 @@ export function createKeyHandler(deps: InputDeps): KeyHandler {
     else if (input === 'c') edit((f) => withRoute(f, 'copy'));
     else if (input === 'l') edit((f) => withRoute(f, 'leave'));
     else if (input === 'd' && form.proposal) declineEscalate(form);
+  }
+
+  function openDiff(agent: AgentRecord): void {
+    store.update((s) => withMode(s, { kind: 'diff', agentId: agent.id, title: `${agent.name} · loading…`, rows: null, offset: 0, error: null }));
+    const fold = (change: Partial<Extract<DashboardState['mode'], { kind: 'diff' }>>) =>
+      store.update((s) => (s.mode.kind === 'diff' && s.mode.agentId === agent.id ? { ...s, mode: { ...s.mode, ...change } } : s));
+    deps.conn.request('diff', { agent: agent.id }).then(
+      (r) => fold({ title: r.title, rows: diffRows(r.text) }),
+      (err: unknown) => fold({ error: errorText(err), rows: [] }),
+    );
+  }
+
+  function diffKey(input: string, key: InkKey, mode: Extract<DashboardState['mode'], { kind: 'diff' }>, state: DashboardState): void {
+    const rows = mode.rows ?? [];
+    const body = diffBodyRows(gridView(state).height);
+    const scroll = (action: DiffScrollAction) => store.update((s) => (s.mode.kind === 'diff' ? { ...s, mode: { ...s.mode, offset: scrollDiff(s.mode.offset, action, rows, body) } } : s));
+    if (key.upArrow || input === 'k') scroll({ type: 'line', delta: -1 });
+    else if (key.downArrow || input === 'j') scroll({ type: 'line', delta: 1 });
+    else if (key.pageUp || input === 'b') scroll({ type: 'page', delta: -1 });
+    else if (key.pageDown || input === ' ' || input === 'f') scroll({ type: 'page', delta: 1 });
+    else if (input === 'u') scroll({ type: 'page', delta: -0.5 });
+    else if (input === 'D' || (key.ctrl && input === 'd')) scroll({ type: 'page', delta: 0.5 });
+    else if (input === 'g' || key.home) scroll({ type: 'top' });
+    else if (input === 'G' || key.end) scroll({ type: 'bottom' });
+    else if (input === ']' || input === 'n') scroll({ type: 'file', delta: 1 });
+    else if (input === '[' || input === 'p') scroll({ type: 'file', delta: -1 });
+    else if (key.escape || input === 'q' || input === 'd') store.update((s) => withMode(s, { kind: 'grid' }));
   }
 
   /** The agent a conflict row acts on, and the files it is about. */
@@ -381,6 +414,9 @@ export function createKeyHandler(deps: InputDeps): KeyHandler {
         return;
       case 'escalate':
         escalateKey(input, key, mode.form);
+        return;
+      case 'diff':
+        diffKey(input, key, mode, state);
         return;
       case 'confirmKill':
         if (yes) {

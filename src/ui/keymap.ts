@@ -37,6 +37,7 @@ export const COMMAND_IDS = [
   'overlap.tell',
   'overlap.ack',
   'escalate',
+  'diff',
   'help',
   'quit',
   'stopAll',
@@ -79,13 +80,14 @@ export const DEFAULT_BINDINGS: Readonly<Record<CommandId, CommandInfo>> = {
   'page.next': { keys: [']', 'PageDown'], description: 'next page of panes', hint: 'page', when: 'paging' },
   sort: { keys: ['s'], description: 'sort panes: as started, or waiting first', hint: 'sort', when: 'never' },
   filter: { keys: ['f'], description: 'show all agents, or only waiting / working / idle / error / exited', hint: 'filter', when: 'never' },
-  overlaps: { keys: ['o'], description: 'list every overlap with its evidence (again to close)', hint: 'overlaps' },
+  overlaps: { keys: ['o'], description: 'conflicts: every overlap and predicted merge conflict, with actions (again to close)', hint: 'conflicts' },
   'overlap.tell': { keys: ['t'], description: 'overlap banner: type a note into the agent that should keep off', hint: 'tell', when: 'never' },
   'overlap.ack': { keys: ['a'], description: 'overlap banner: acknowledge the overlap', hint: 'ack', when: 'never' },
   escalate: { keys: ['e'], description: "escalate into its own worktree: the proposed agent, the overlap's newcomer, or the focused agent", hint: 'escalate', when: 'never' },
+  diff: { keys: ['d'], description: "the focused agent's diff: its files in the shared checkout, or its branch against its base", hint: 'diff' },
   help: { keys: ['?'], description: 'show every key binding', hint: 'help' },
   quit: { keys: ['q', 'C-c'], description: 'quit the dashboard; agents keep running', hint: 'quit' },
-  stopAll: { keys: ['Q'], description: 'stop the server and every agent, after confirmation', hint: 'stop all' },
+  stopAll: { keys: ['Q'], description: 'stop the server and every agent, after confirmation', hint: 'stop all', when: 'never' },
 };
 
 export interface Keymap {

@@ -6,6 +6,7 @@
  * page is derived from the focus, so the focused pane is always on screen.
  */
 import type { EscalateForm } from './escalate-state.js';
+import type { DiffRow } from '../core/diff.js';
 import type { AgentRecord, AgentStatus, HarnessName } from '../core/agent.js';
 import type { Overlap } from '../core/domains/overlaps.js';
 import type { PredictedConflict } from '../core/conflicts.js';
@@ -43,6 +44,8 @@ export type Mode =
   /** The conflicts view (`o`): every hot overlap and predicted conflict; `cursor` is the selected row. */
   | { kind: 'overlaps'; cursor: number }
   | { kind: 'escalate'; form: EscalateForm }
+  /** The focused agent's diff (`d`): rows to show once loaded, and the first one shown. */
+  | { kind: 'diff'; agentId: string; title: string; rows: readonly DiffRow[] | null; offset: number; error: string | null }
   | { kind: 'attach'; agentId: string };
 
 export type Sort = 'started' | 'waiting-first';

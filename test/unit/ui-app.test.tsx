@@ -64,7 +64,7 @@ describe('dashboard app', () => {
     expect(frame).toContain('alpha says hello');
     expect(frame).toContain('beta in colour');
     expect(frame).toContain('gamma line');
-    expect(frame).toContain('←↓↑→/hjkl move  w waiting  z zoom  ⏎ attach  n new  x kill  o overlaps  ? help  q quit  Q stop all');
+    expect(frame).toContain('←↓↑→/hjkl move  w waiting  z zoom  ⏎ attach  n new  x kill  o conflicts  d diff  ? help  q quit');
   });
 
   it('crops screen rows to the pane instead of wrapping them', async () => {
@@ -273,5 +273,38 @@ describe('conflicts view', () => {
     t.app.stdin.write('q');
     await tick(10);
     expect(plain(t.app.lastFrame())).not.toContain('Conflicts (2)');
+  });
+});
+
+describe('diff view', () => {
+  const text = ['diff --git a/src/a.ts b/src/a.ts', '--- a/src/a.ts', '+++ b/src/a.ts', '@@ -1,2 +1,2 @@', ' keep', '-old line', '+new line', ...Array.from({ length: 60 }, (_, i) => ` ctx ${i}`)].join('\n');
+  it('d shows the focused agent’s diff, coloured and scrollable; q closes it', async () => {
+    const t = await withThree();
+    t.conn.replies.diff = () => ({ title: 'alpha · 1 file it changed in the shared checkout', text });
+    t.app.stdin.write('d');
+    await tick(10);
+    expect(t.conn.requests.find((r) => r.type === 'diff')?.payload).toEqual({ agent: 'a1' });
+    let frame = plain(t.app.lastFrame());
+    expect(frame).toContain('alpha · 1 file it changed in the shared checkout');
+    expect(frame).toContain('+new line');
+    expect(frame).toMatch(/lines 1-\d+ of \d+/);
+    t.app.stdin.write('G');
+    await tick(10);
+    frame = plain(t.app.lastFrame());
+    expect(frame).toContain('ctx 59');
+    expect(frame).not.toContain('+new line');
+    t.app.stdin.write('q');
+    await tick(10);
+    expect(plain(t.app.lastFrame())).toContain('alpha says hello');
+  });
+
+  it('a diff that cannot be made says why', async () => {
+    const t = await withThree();
+    t.conn.replies.diff = () => {
+      throw new Error('no branch "main" to compare with');
+    };
+    t.app.stdin.write('d');
+    await tick(10);
+    expect(plain(t.app.lastFrame())).toContain('no branch "main" to compare with');
   });
 });

@@ -67,7 +67,7 @@ describe('keymap registry', () => {
 
   it('footer hints come from the registry, grouped, paging only when it pages', () => {
     const text = (paging: boolean) => footerHints(keymap, { paging }).map((h) => `${h.keys} ${h.label}`).join('  ');
-    expect(text(false)).toBe('←↓↑→/hjkl move  w waiting  z zoom  ⏎ attach  n new  x kill  o overlaps  ? help  q quit  Q stop all');
+    expect(text(false)).toBe('←↓↑→/hjkl move  w waiting  z zoom  ⏎ attach  n new  x kill  o conflicts  d diff  ? help  q quit');
     expect(text(true)).toContain('[] page');
     const custom = resolveKeymap({ zoom: 'Z' });
     expect(footerHints(custom, { paging: false }).find((h) => h.label === 'zoom')?.keys).toBe('Z');

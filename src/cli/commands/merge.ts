@@ -35,6 +35,20 @@ export function registerMergeCommands(program: Command, ctx: Ctx): void {
       });
     });
 
+  program
+    .command('diff')
+    .description("an agent's changes: in the shared checkout the files it changed, in a worktree its branch against its base")
+    .argument('<name>')
+    .option('--json', 'print JSON with title and text')
+    .action(async (name: string, opts: { json?: boolean }) => {
+      const c = ctx();
+      await withServer(c, async (conn) => {
+        const r = await conn.request('diff', { agent: name });
+        if (opts.json) c.io.stdout.write(json(r));
+        else c.io.stdout.write(r.text === '' ? `no changes (${r.title})\n` : r.text.endsWith('\n') ? r.text : `${r.text}\n`);
+      });
+    });
+
   for (const [verb, what] of [
     ['shell', 'open your $SHELL in the folder an agent works in (its worktree)'],
     ['edit', 'open your $EDITOR ($VISUAL) on files in the folder an agent works in'],
