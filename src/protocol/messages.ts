@@ -12,7 +12,8 @@ import type { Touch } from '../core/domains/ledger.js';
 import type { Overlap } from '../core/domains/overlaps.js';
 import type { ErrorInfo } from '../core/errors.js';
 import type { DelegateOverlap } from '../core/delegate.js';
-import type { PredictedConflict } from '../core/conflicts.js';
+import type { ConflictItem, PredictedConflict } from '../core/conflicts.js';
+import type { MergeReport } from '../core/merge.js';
 import type { EscalationPlan } from '../core/escalation.js';
 import type { ScreenPatch } from '../core/screen.js';
 import type { GcAction } from '../core/gc.js';
@@ -71,11 +72,15 @@ export interface Results {
   release: { released: Claim[] };
   touched: { agent: AgentRecord; files: Touch[]; domains: string[] };
   overlaps: { overlaps: Overlap[] };
-  acknowledge: { overlap: Overlap };
+  /** An overlap, or a predicted merge conflict, by id. */
+  acknowledge: { overlap: Overlap } | { conflict: PredictedConflict };
   escalate: EscalationReport;
   restart: { agent: AgentRecord; how: string };
   worktrees: { worktrees: WorktreeInfo[] };
   diff: { title: string; text: string };
+  merge: MergeReport;
+  conflicts: { items: ConflictItem[] };
+  archived: { agents: Array<AgentRecord & { archivedAt: string; mergedInto: string }> };
   gc: { results: GcResult[]; pruned: string[]; forgotAgents: string[] };
   handoff: { agent: AgentRecord; onto: string; conflicts: string[]; noteSent: boolean };
   delegate: { agent: AgentRecord; isolation: 'shared' | 'worktree'; overlaps: DelegateOverlap[]; claimed: string[] };

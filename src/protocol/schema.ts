@@ -80,6 +80,16 @@ export const requestSchema = z.discriminatedUnion('type', [
   }),
   z.object({ type: z.literal('restart'), agent: agentRef }),
   z.object({ type: z.literal('worktrees') }),
+  z.object({
+    type: z.literal('merge'),
+    agent: agentRef,
+    strategy: z.enum(['merge', 'squash', 'rebase']).optional(),
+    into: z.string().min(1).max(250).optional(),
+    keep: z.boolean().optional(),
+    dryRun: z.boolean().optional(),
+  }),
+  z.object({ type: z.literal('conflicts'), refresh: z.boolean().optional() }),
+  z.object({ type: z.literal('archived') }),
   /** The agent's changes: its touched files in the shared checkout, or its branch against its base in a worktree. */
   z.object({ type: z.literal('diff'), agent: agentRef }),
   z.object({ type: z.literal('gc'), force: z.boolean().optional(), dryRun: z.boolean().optional() }),

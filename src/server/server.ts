@@ -23,21 +23,17 @@ import type { Logger } from './log.js';
 import { ScreenFrames } from './screen-frames.js';
 import { Store } from './store.js';
 import { Waiters } from './waiters.js';
-import { canonicalGlobs, domainHandlers } from './domains/domain-handlers.js';
-import { delegate } from './delegate.js';
-import { handoff } from './merge/handoff.js';
-import { worktreeInfo } from './worktrees/info.js';
-import { diffShared, diffWorktree } from './git/diff.js';
-import { runGc } from './worktrees/gc.js';
+import { domainHandlers } from './domains/domain-handlers.js';
 import { DomainService } from './domains/domain-service.js';
 import { globalExcludesFile } from './watch/gitignore.js';
 import { Escalator } from './escalation/escalator.js';
+import { isolationHandlers } from './isolation-handlers.js';
+import { ConflictWatch } from './merge/conflict-watch.js';
+import { Predictor } from './merge/predict.js';
+import type { PredictedConflict } from '../core/conflicts.js';
 import { carryForConfig } from './escalation/carry.js';
 import { loadConfig } from '../runtime/config.js';
-import { autoCandidate, installsPackages, restartCommand } from '../core/escalation.js';
-import type { EscalationReport } from '../protocol/messages.js';
-import path from 'node:path';
-import { resolveHarness } from '../harness/registry.js';
+import { installsPackages } from '../core/escalation.js';
 
 export interface ServerOptions {
   repo: RepoInfo;
@@ -76,6 +72,8 @@ export class FanoutServer {
   readonly domains: DomainService;
   private readonly domainHandlers: ReturnType<typeof domainHandlers>;
   private readonly escalator: Escalator;
+  private readonly conflictWatch: ConflictWatch;
+  private readonly isolation: ReturnType<typeof isolationHandlers>;
   private domainsTimer: NodeJS.Timeout | undefined;
 
   private constructor(
@@ -113,7 +111,7 @@ export class FanoutServer {
         for (const o of update?.raised ?? []) {
           if (o.kind !== 'hot') continue;
           const ids = o.actors.flatMap((a) => (a.startsWith('agent:') ? [a.slice(6)] : []));
-          this.autoEscalate(ids, `hot overlap on ${o.place}`, 'hot');
+          this.isolation.autoEscalate(ids, `hot overlap on ${o.place}`, 'hot');
         }
         this.scheduleDomainsBroadcast();
       },
@@ -129,6 +127,29 @@ export class FanoutServer {
       config: () => loadConfig(opts.repo.root, opts.env ?? process.env),
       carry: carryForConfig,
       changed: () => this.broadcastAgents(),
+    });
+    const predictor = new Predictor(opts.repo.root);
+    this.conflictWatch = new ConflictWatch({
+      root: opts.repo.root,
+      worktrees: () => store.data.worktrees,
+      agents: () => this.agents.list(),
+      predictor,
+      acknowledged: () => store.data.acknowledgedConflicts,
+      changed: () => this.scheduleDomainsBroadcast(),
+      log: opts.log,
+    });
+    this.isolation = isolationHandlers({
+      repo: opts.repo,
+      env: opts.env ?? process.env,
+      log: opts.log,
+      customHarnesses: opts.customHarnesses ?? {},
+      agents: this.agents,
+      domains: () => this.domains,
+      escalator: this.escalator,
+      store,
+      predictor,
+      conflicts: this.conflictWatch,
+      broadcastAgents: () => this.broadcastAgents(),
     });
   }
 
@@ -146,6 +167,7 @@ export class FanoutServer {
       await server.listen();
       opts.log.info(`server ${process.pid} listening on ${opts.paths.socket} for ${opts.repo.root}`);
       if (opts.watch !== false) server.startWatching();
+      if (opts.repo.isGit) server.conflictWatch.start();
       return server;
     } catch (err) {
       releaseLock();
@@ -221,7 +243,7 @@ export class FanoutServer {
     status: () => this.status(),
     list: () => ({ agents: this.agents.list() }),
     spawn: async (_conn, req) => {
-      const agent = req.isolation === 'worktree' ? await this.spawnInWorktree(req) : this.agents.spawn({ ...req, isolationMode: req.isolation });
+      const agent = req.isolation === 'worktree' ? await this.isolation.spawnInWorktree(req) : this.agents.spawn({ ...req, isolationMode: req.isolation });
       this.broadcastAgents();
       return { agent };
     },
@@ -308,7 +330,7 @@ export class FanoutServer {
       const signal = map(req.event, req.payload);
       if (signal.ignored) this.opts.log.info(`hook ${req.harness} ${req.event} for ${target.record.name}: ${signal.ignored}`);
       if (signal.files) this.domains.hookFiles(target, signal.files);
-      if (signal.command && installsPackages(signal.command)) this.autoEscalate([target.record.id], `installs packages: ${signal.command.slice(0, 80)}`, 'install');
+      if (signal.command && installsPackages(signal.command)) this.isolation.autoEscalate([target.record.id], `installs packages: ${signal.command.slice(0, 80)}`, 'install');
       target.hookSignal(signal.status, signal.weak ?? false, signal.sessionId);
       return { accepted: signal.status !== undefined || signal.sessionId !== undefined };
     },
@@ -317,131 +339,35 @@ export class FanoutServer {
     release: (_conn, req) => this.domainHandlers.release(req),
     touched: (_conn, req) => this.domainHandlers.touched(req),
     overlaps: () => this.domainHandlers.overlaps(),
-    acknowledge: (_conn, req) => this.domainHandlers.acknowledge(req),
-    escalate: (_conn, req) => (req.decline ? this.decline(req.agent) : this.escalator.escalate(req.agent, { dryRun: req.dryRun ?? false, routes: req.routes ?? {}, contested: req.contested })),
-    delegate: async (_conn, req) => {
-      const result = await delegate(
-        { repo: this.opts.repo, agents: this.agents, domains: () => this.domains, escalator: this.escalator, store: this.store, canonicalGlobs: (globs, cwd) => (globs.length ? canonicalGlobs(this.opts.repo, globs, cwd) : []) },
-        req,
-      );
-      this.broadcastAgents();
-      return result;
-    },
-    handoff: async (_conn, req) => {
-      const r = await handoff({ agents: this.agents, store: this.store }, req.agent, req.onto);
-      return { agent: this.agents.find(req.agent), ...r };
-    },
-    diff: async (_conn, req) => {
-      const agent = this.agents.find(req.agent);
-      const wt = this.store.data.worktrees.find((w) => w.agentId === agent.id);
-      if (agent.isolation === 'worktree' && wt) return { title: `${agent.name} · ${wt.branch} against ${wt.base}`, text: await diffWorktree(wt.path, wt.base) };
-      if (!this.opts.repo.isGit) throw new UserError(`${this.opts.repo.root} is not a git repository: there is no diff to show`, 'not-git');
-      const files = this.domains.summary(agent.id).files.map((f) => f.path);
-      return { title: `${agent.name} · ${files.length} file${files.length === 1 ? '' : 's'} it changed in the shared checkout`, text: files.length ? await diffShared(this.opts.repo.root, files) : '' };
-    },
-    worktrees: async () => {
-      const config = loadConfig(this.opts.repo.root, this.opts.env ?? process.env);
-      if (!this.opts.repo.isGit) throw new UserError(`${this.opts.repo.root} is not a git repository: there are no worktrees`, 'not-git');
-      return { worktrees: await worktreeInfo(this.opts.repo.root, this.store.data.worktrees, this.agents.list(), config.worktree?.dir) };
-    },
-    gc: async (_conn, req) => {
-      const { repo } = this.opts;
-      if (!repo.isGit) throw new UserError(`${repo.root} is not a git repository: there is nothing to collect`, 'not-git');
-      const config = loadConfig(repo.root, this.opts.env ?? process.env);
-      const out = await runGc(repo.root, repo.gitDir ?? path.join(repo.root, '.git'), this.store.data.worktrees, this.agents.list(), {
-        force: req.force ?? false,
-        dryRun: req.dryRun ?? false,
-        now: new Date(),
-        snapshotRetentionDays: config.worktree?.keepSnapshotsDays ?? 14,
-        worktreeDir: config.worktree?.dir,
-        warn: (m) => this.opts.log.warn(m),
-      });
-      const gone = new Set(out.forgetPaths);
-      this.store.update((d) => {
-        d.worktrees = d.worktrees.filter((w) => !gone.has(w.path));
-      });
-      const forgotAgents: string[] = [];
-      for (const name of out.forgetAgents) {
-        const rec = this.agents.list().find((a) => a.name === name);
-        if (rec && rec.status === 'exited') {
-          this.agents.remove(rec.id);
-          this.domains.forgetAgent(rec.id);
-          forgotAgents.push(name);
-        }
+    acknowledge: (_conn, req) => {
+      // A predicted merge conflict is acknowledged like an overlap; it comes back when either branch moves.
+      if (this.conflictWatch.has(req.overlap)) {
+        this.store.update((d) => {
+          d.acknowledgedConflicts = [...d.acknowledgedConflicts.slice(-500), req.overlap];
+        });
+        this.scheduleDomainsBroadcast();
+        return { conflict: { ...(this.conflictWatch.current().find((c) => c.id === req.overlap) as PredictedConflict), acknowledged: true } };
       }
-      if (forgotAgents.length) this.broadcastAgents();
-      return { results: out.results, pruned: out.pruned, forgotAgents };
+      return this.domainHandlers.acknowledge(req);
     },
-    restart: (_conn, req) => {
-      const result = this.restartAgent(req.agent);
-      this.broadcastAgents();
-      return result;
-    },
+    escalate: (conn, req) => this.isolation.handlers.escalate(conn, req),
+    delegate: (conn, req) => this.isolation.handlers.delegate(conn, req),
+    handoff: (conn, req) => this.isolation.handlers.handoff(conn, req),
+    diff: (conn, req) => this.isolation.handlers.diff(conn, req),
+    worktrees: (conn, req) => this.isolation.handlers.worktrees(conn, req),
+    gc: (conn, req) => this.isolation.handlers.gc(conn, req),
+    restart: (conn, req) => this.isolation.handlers.restart(conn, req),
+    merge: (conn, req) => this.isolation.handlers.merge(conn, req),
+    conflicts: (conn, req) => this.isolation.handlers.conflicts(conn, req),
+    archived: (conn, req) => this.isolation.handlers.archived(conn, req),
     shutdown: () => {
       setImmediate(() => void this.stop('shutdown requested'));
       return {};
     },
   };
 
-  private async spawnInWorktree(req: Extract<Request, { type: 'spawn' }>): Promise<AgentRecord> {
-    const name = this.agents.newName(req.name);
-    const { record } = await this.escalator.createWorktree(name);
-    const rel = path.relative(this.opts.repo.root, path.resolve(this.opts.repo.root, req.cwd ?? '.'));
-    const cwd = rel.startsWith('..') || path.isAbsolute(rel) ? record.path : path.join(record.path, rel);
-    try {
-      const agent = this.agents.spawn({ ...req, name, cwd, worktree: { branch: record.branch }, isolationMode: 'worktree' });
-      this.store.update((d) => {
-        d.worktrees = [...d.worktrees.filter((w) => w.path !== record.path), { ...record, agentId: agent.id }];
-      });
-      return agent;
-    } catch (err) {
-      await this.escalator.discardWorktree(record.path, record.branch);
-      throw err;
-    }
-  }
-
-  /** The operator turned down an automatic escalation: the agent stays in the shared checkout for good. */
-  private decline(ref: string): EscalationReport {
-    const rec = this.agents.find(ref);
-    if (rec.isolationMode !== 'auto' && rec.proposal === null) throw new UserError(`nothing to decline: no escalation of "${rec.name}" is proposed`, 'no-proposal');
-    const agent = this.agents.patch(rec.id, { proposal: null, isolationMode: 'shared' });
-    this.broadcastAgents();
-    const plan = { agent: { id: rec.id, name: rec.name, harness: rec.harness }, worktreePath: '', branch: '', base: '', exclusive: [], contested: [], restart: { how: 'restart' as const, command: [] } };
-    return { plan, dryRun: true, snapshot: null, steps: [], notices: [`${rec.name} stays in the shared checkout`], agent };
-  }
-
-  /**
-   * The `--isolation auto` policy: a hot overlap, or a hook showing an agent
-   * installing packages, proposes escalating it (or escalates at once when
-   * the config says not to ask).
-   */
-  private autoEscalate(agentIds: readonly string[], reason: string, trigger: 'hot' | 'install'): void {
-    const config = loadConfig(this.opts.repo.root, this.opts.env ?? process.env).escalation;
-    if (!(config?.on ?? ['hot', 'install']).includes(trigger)) return;
-    const agent = autoCandidate(this.agents.list(), agentIds);
-    if (!agent) return;
-    if (config?.confirm === false) {
-      this.opts.log.info(`auto-escalating ${agent.name}: ${reason}`);
-      this.escalator.escalate(agent.id, { dryRun: false, routes: {} }).catch((err: unknown) => this.opts.log.error(`auto-escalation of ${agent.name} failed: ${err instanceof Error ? err.message : String(err)}`));
-      return;
-    }
-    this.opts.log.info(`proposing to escalate ${agent.name}: ${reason}`);
-    this.agents.patch(agent.id, { proposal: reason });
-    this.broadcastAgents();
-  }
-
-  /** Starts an exited agent again where it worked, resuming its session where the harness can. */
-  private restartAgent(ref: string): { agent: AgentRecord; how: string } {
-    const rec = this.agents.find(ref);
-    if (this.agents.host(rec.id)?.running) throw new UserError(`"${rec.name}" is still running; \`fanout kill ${rec.name}\` first`, 'still-running');
-    const launch = resolveHarness(rec.harness, this.opts.customHarnesses).launch;
-    const again = restartCommand({ launch: rec.launch, task: rec.task, sessionId: rec.sessionId, resume: launch.resume, promptVia: launch.promptVia, withPrompt: launch.withPrompt });
-    const agent = this.agents.restart(rec.id, { cwd: rec.cwd, command: again.command, isolation: rec.isolation, branch: rec.branch, typed: again.typed });
-    return { agent, how: again.how };
-  }
-
   private domainsEvent() {
-    return { type: 'domains' as const, overlaps: this.domains.overlaps(), summaries: this.domains.summaries(this.agents.list()) };
+    return { type: 'domains' as const, overlaps: this.domains.overlaps(), summaries: this.domains.summaries(this.agents.list()), conflicts: this.conflictWatch.current() };
   }
 
   private scheduleDomainsBroadcast(): void {
@@ -517,6 +443,7 @@ export class FanoutServer {
     this.opts.log.info(`stopping: ${reason}`);
     await this.agents.killAll();
     await this.domains.stop();
+    this.conflictWatch.stop();
     clearTimeout(this.domainsTimer);
     this.frames.stop();
     this.waiters.cancelAll('the fanout server stopped');

@@ -26,11 +26,15 @@ export interface StateData {
   domains: DomainState;
   /** Worktrees fanout made for agents, with the base each merges back into. */
   worktrees: WorktreeRecord[];
+  /** Agents whose work was merged, kept for `fanout ls --archived`. */
+  archive: Array<AgentRecord & { archivedAt: string; mergedInto: string }>;
+  /** Ids of predicted merge conflicts the operator acknowledged (an id changes when either branch moves). */
+  acknowledgedConflicts: string[];
 }
 
 export const DEFAULT_PTY_SIZE = { cols: 120, rows: 36 };
 
-const defaults = (): StateData => ({ version: 1, ptySize: { ...DEFAULT_PTY_SIZE }, agents: [], domains: { ledger: { touches: [] }, claims: [], overlaps: [] }, worktrees: [] });
+const defaults = (): StateData => ({ version: 1, ptySize: { ...DEFAULT_PTY_SIZE }, agents: [], domains: { ledger: { touches: [] }, claims: [], overlaps: [] }, worktrees: [], archive: [], acknowledgedConflicts: [] });
 
 export interface OpenedStore {
   store: Store;

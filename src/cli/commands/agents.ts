@@ -61,10 +61,17 @@ export function registerAgentCommands(program: Command, ctx: Ctx): void {
     .command('ls')
     .alias('list')
     .description('list agents')
+    .option('--archived', 'list the agents whose work was merged instead')
     .option('--json', 'print JSON')
-    .action(async (opts: { json?: boolean }) => {
+    .action(async (opts: { json?: boolean; archived?: boolean }) => {
       const c = ctx();
       await withServer(c, async (conn) => {
+        if (opts.archived) {
+          const { agents } = await conn.request('archived', {});
+          if (opts.json) c.io.stdout.write(json(agents.map((a) => ({ ...agentJson(a), archivedAt: a.archivedAt, mergedInto: a.mergedInto }))));
+          else c.io.stdout.write(agents.length ? `${table([['NAME', 'HARNESS', 'MERGED INTO', 'ARCHIVED', 'TASK'], ...agents.map((a) => [a.name, a.harness, a.mergedInto, a.archivedAt, (a.task ?? '').split('\n')[0] ?? ''])])}\n` : 'no archived agents\n');
+          return;
+        }
         const { agents } = await conn.request('list', {});
         if (opts.json) c.io.stdout.write(json(agents.map(agentJson)));
         else if (agents.length === 0) c.io.stdout.write('no agents; start one with `fanout spawn`\n');

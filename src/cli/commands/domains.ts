@@ -130,8 +130,8 @@ export function registerDomainCommands(program: Command, ctx: Ctx): void {
     .action(async (id: string) => {
       const c = ctx();
       await withServer(c, async (conn) => {
-        const { overlap } = await conn.request('acknowledge', { overlap: id });
-        c.io.stdout.write(`acknowledged ${overlap.kind} overlap on ${overlap.place}\n`);
+        const r = await conn.request('acknowledge', { overlap: id });
+        c.io.stdout.write('overlap' in r ? `acknowledged ${r.overlap.kind} overlap on ${r.overlap.place}\n` : `acknowledged the predicted conflict of ${r.conflict.branch} with ${r.conflict.with.label}\n`);
       });
     });
 }

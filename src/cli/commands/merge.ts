@@ -4,7 +4,11 @@ import { UserError } from '../../core/errors.js';
 import { editorCommand, runExternal, shellCommand } from '../../runtime/external.js';
 import type { Context } from '../context.js';
 import { withServer } from '../context.js';
-import { agentJson, json } from '../format.js';
+import { agentJson, json, table } from '../format.js';
+import type { MergeReport } from '../../core/merge.js';
+import { parseStrategy } from '../../core/merge.js';
+import type { ConflictItem } from '../../core/conflicts.js';
+import { predictedSummary } from '../../core/conflicts.js';
 
 type Ctx = () => Context;
 
@@ -18,7 +22,59 @@ async function agentCwd(c: Context, name: string): Promise<{ name: string; cwd: 
   });
 }
 
+export function mergeText(r: MergeReport): string {
+  const lines = [`${r.dryRun ? 'would merge' : r.merged ? 'merged' : 'merge'} ${r.branch} into ${r.into} (${r.strategy})${r.checkout ? ` — ${r.into} is checked out in ${r.checkout}` : ''}`];
+  for (const c of r.commits.slice(0, 10)) lines.push(`  ${c.oid === '' ? '(pending)' : c.oid.slice(0, 10)} ${c.subject}`);
+  if (r.commits.length > 10) lines.push(`  … ${r.commits.length - 10} more commits`);
+  if (r.uncommitted) lines.push(`  ${r.uncommitted} uncommitted path(s) in the worktree ${r.dryRun ? 'will be' : 'were'} committed first`);
+  const added = r.stat.reduce((n, f) => n + (f.added ?? 0), 0);
+  const removed = r.stat.reduce((n, f) => n + (f.removed ?? 0), 0);
+  lines.push(`  ${r.stat.length} file(s) changed, +${added} −${removed}`);
+  if (r.conflicts.length) lines.push(`  CONFLICTS with ${r.into}: ${r.conflicts.map((c) => `${c.path} (${c.kind})`).join(', ')}`);
+  if (r.blocking.length) lines.push(`  BLOCKED by uncommitted changes in ${r.checkout}: ${r.blocking.join(', ')}`);
+  for (const b of r.branchConflicts) lines.push(`  conflicts with ${b.agent}'s ${b.branch}: ${b.files.map((f) => f.path).join(', ')}`);
+  for (const n of r.notices) lines.push(`  ! ${n}`);
+  if (r.merged) lines.push(r.cleanedUp ? `  ${r.agent}'s worktree and branch were removed and the agent archived (\`fanout ls --archived\`)` : `  kept ${r.agent}'s worktree and branch (--keep)`);
+  return `${lines.join('\n')}\n`;
+}
+
+function itemText(i: ConflictItem): string {
+  if (i.kind === 'overlap') return `${i.overlap.kind.toUpperCase()} ${i.overlap.place}: ${i.overlap.evidence.join('; ')}${i.overlap.acknowledged ? ' (acknowledged)' : ''}`;
+  return `${predictedSummary(i.conflict)} — ${i.conflict.files.map((f) => `${f.path} (${f.kind})`).join(', ')}${i.conflict.acknowledged ? ' (acknowledged)' : ''}`;
+}
+
 export function registerMergeCommands(program: Command, ctx: Ctx): void {
+  program
+    .command('merge')
+    .description("merge an agent's worktree branch back: commits its uncommitted work, predicts conflicts first, changes nothing on a conflict; then removes its worktree and branch and archives it")
+    .argument('<name>')
+    .option('--strategy <s>', 'merge (a merge commit), squash (one commit) or rebase (then fast-forward)', 'merge')
+    .option('--into <branch>', 'the target branch (default: the branch its worktree was made from)')
+    .option('--keep', 'keep the worktree, branch and agent after merging')
+    .option('--dry-run', 'show commits, diff stat and predicted conflicts; change nothing')
+    .option('--json', 'print the report as JSON')
+    .action(async (name: string, opts: { strategy: string; into?: string; keep?: boolean; dryRun?: boolean; json?: boolean }) => {
+      const c = ctx();
+      const strategy = parseStrategy(opts.strategy);
+      await withServer(c, async (conn) => {
+        const r = await conn.request('merge', { agent: name, strategy, into: opts.into, keep: opts.keep ?? false, dryRun: opts.dryRun ?? false });
+        c.io.stdout.write(opts.json ? json(r) : mergeText(r));
+      });
+    });
+
+  program
+    .command('conflicts')
+    .description('every hot overlap and every predicted merge conflict (agent branches against their base, each other, and the shared checkout)')
+    .option('--json', 'print JSON')
+    .action(async (opts: { json?: boolean }) => {
+      const c = ctx();
+      await withServer(c, async (conn) => {
+        const { items } = await conn.request('conflicts', {});
+        if (opts.json) c.io.stdout.write(json(items));
+        else c.io.stdout.write(items.length ? `${table(items.map((i) => [i.id, itemText(i)]))}\n` : 'no conflicts: no overlaps, and every agent branch merges cleanly\n');
+      });
+    });
+
   program
     .command('handoff')
     .description("hand a conflict to an agent: rebase its branch onto its base in its worktree, and prompt it with the conflicting files")
