@@ -16,6 +16,7 @@ import { conflictItems } from '../core/conflicts.js';
 import { SpawnDialog } from '../../components/SpawnDialog.js';
 import { EscalateDialog } from '../../components/EscalateDialog.js';
 import { DiffView } from '../../components/DiffView.js';
+import { MergeDialog } from '../../components/MergeDialog.js';
 
 import { ProposalBanner } from '../../components/ProposalBanner.js';
 import { escalationTarget, proposedAgent } from './escalate-state.js';
@@ -70,6 +71,8 @@ function Body({ state, view, now, keymap, cwd, detachKey, encoder }: BodyProps) 
       );
     case 'escalate':
       return <EscalateDialog form={mode.form} width={view.width} height={view.height} />;
+    case 'merge':
+      return <MergeDialog form={mode.form} width={view.width} height={view.height} />;
     case 'diff':
       return mode.error ? (
         <LoadError title={mode.title} text={mode.error} />

@@ -15,6 +15,8 @@ import { splitCommand } from './split-command.js';
 import type { DashboardState, SpawnForm } from './state.js';
 import { agentToTell, tellNote } from './overlap-text.js';
 import type { EscalateForm } from './escalate-state.js';
+import type { MergeForm } from './merge-state.js';
+import { newMergeForm, nextStrategy, withMergeForm } from './merge-state.js';
 import type { ExternalCommand } from '../runtime/external.js';
 import { editorCommand, shellCommand } from '../runtime/external.js';
 import type { ConflictItem } from '../core/conflicts.js';
@@ -114,6 +116,15 @@ export function createKeyHandler(deps: InputDeps): KeyHandler {
         return;
       case 'diff':
         if (agent) openDiff(agent);
+        return;
+      case 'merge':
+        if (!agent) return;
+        if (agent.isolation !== 'worktree') {
+          flash(`${agent.name} works in the shared checkout: nothing to merge (e escalates it into a worktree)`);
+          return;
+        }
+        store.update((s) => withMode(s, { kind: 'merge', form: newMergeForm(agent.id, agent.name) }));
+        previewMerge();
         return;
       case 'zoom':
         store.update(withZoomToggled);
@@ -218,6 +229,40 @@ export function createKeyHandler(deps: InputDeps): KeyHandler {
     else if (input === 'c') edit((f) => withRoute(f, 'copy'));
     else if (input === 'l') edit((f) => withRoute(f, 'leave'));
     else if (input === 'd' && form.proposal) declineEscalate(form);
+  }
+
+  /** Asks for the dry run of the dialog's current choices. */
+  function previewMerge(): void {
+    const mode = store.current().mode;
+    if (mode.kind !== 'merge') return;
+    const { agentId, strategy, keep } = mode.form;
+    store.update((s) => withMergeForm(s, (f) => ({ ...f, busy: true, error: null })));
+    deps.conn.request('merge', { agent: agentId, strategy, keep, dryRun: true }).then(
+      (preview) => store.update((s) => withMergeForm(s, (f) => (f.strategy === strategy ? { ...f, preview, busy: false } : f))),
+      (err: unknown) => store.update((s) => withMergeForm(s, (f) => ({ ...f, busy: false, error: errorText(err) }))),
+    );
+  }
+
+  function mergeKey(input: string, key: InkKey, form: MergeForm): void {
+    if (key.escape || input === 'q') {
+      if (!form.busy || !form.preview) store.update((s) => withMode(s, { kind: 'grid' }));
+      return;
+    }
+    if (form.busy) return;
+    if (input === 's') {
+      store.update((s) => withMergeForm(s, (f) => ({ ...f, strategy: nextStrategy(f.strategy), preview: null })));
+      previewMerge();
+    } else if (input === 'k') store.update((s) => withMergeForm(s, (f) => ({ ...f, keep: !f.keep })));
+    else if (key.return) {
+      const p = form.preview;
+      if (!p || p.conflicts.length || p.blocking.length) return;
+      store.update((s) => withMergeForm(s, (f) => ({ ...f, busy: true })));
+      flash(`merging ${form.name}…`);
+      deps.conn.request('merge', { agent: form.agentId, strategy: form.strategy, keep: form.keep }).then(
+        (r) => store.update((s) => withFlash(withMode(s, { kind: 'grid' }), `merged ${r.branch} into ${r.into}${r.cleanedUp ? `; ${r.agent} archived` : ''}`, 'info', deps.now())),
+        (err: unknown) => store.update((s) => withMergeForm(s, (f) => ({ ...f, busy: false, error: errorText(err) }))),
+      );
+    }
   }
 
   function openDiff(agent: AgentRecord): void {
@@ -417,6 +462,9 @@ export function createKeyHandler(deps: InputDeps): KeyHandler {
         return;
       case 'diff':
         diffKey(input, key, mode, state);
+        return;
+      case 'merge':
+        mergeKey(input, key, mode.form);
         return;
       case 'confirmKill':
         if (yes) {

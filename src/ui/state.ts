@@ -6,6 +6,7 @@
  * page is derived from the focus, so the focused pane is always on screen.
  */
 import type { EscalateForm } from './escalate-state.js';
+import type { MergeForm } from './merge-state.js';
 import type { DiffRow } from '../core/diff.js';
 import type { AgentRecord, AgentStatus, HarnessName } from '../core/agent.js';
 import type { Overlap } from '../core/domains/overlaps.js';
@@ -44,6 +45,7 @@ export type Mode =
   /** The conflicts view (`o`): every hot overlap and predicted conflict; `cursor` is the selected row. */
   | { kind: 'overlaps'; cursor: number }
   | { kind: 'escalate'; form: EscalateForm }
+  | { kind: 'merge'; form: MergeForm }
   /** The focused agent's diff (`d`): rows to show once loaded, and the first one shown. */
   | { kind: 'diff'; agentId: string; title: string; rows: readonly DiffRow[] | null; offset: number; error: string | null }
   | { kind: 'attach'; agentId: string };
@@ -196,6 +198,8 @@ export function withAgents(state: DashboardState, all: readonly AgentRecord[]): 
   let mode = state.mode;
   if (mode.kind === 'confirmKill' && !ids.has(mode.agentId)) mode = { kind: 'grid' };
   if (mode.kind === 'escalate' && !ids.has(mode.form.agentId)) mode = { kind: 'grid' };
+  // A merge that archived its agent leaves the dialog by itself (the success flash says so).
+  if (mode.kind === 'merge' && !ids.has(mode.form.agentId) && !mode.form.busy) mode = { kind: 'grid' };
   return { ...state, all, agents, focusId, screens, mode, zoomed: state.zoomed && agents.length > 0 };
 }
 

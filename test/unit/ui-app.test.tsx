@@ -308,3 +308,59 @@ describe('diff view', () => {
     expect(plain(t.app.lastFrame())).toContain('no branch "main" to compare with');
   });
 });
+
+describe('merge dialog', () => {
+  const report = (p: Record<string, unknown>) => ({
+    branch: 'fanout/gamma', into: 'main', strategy: p.strategy ?? 'merge', commits: [{ oid: 'abcdef1234', subject: 'gamma adds the cache' }],
+    stat: [{ path: 'src/cache.ts', added: 40, removed: 2 }], conflicts: [], blocking: [], checkout: '/repo', uncommitted: 1,
+    agent: 'gamma', dryRun: p.dryRun === true, merged: p.dryRun !== true, commit: p.dryRun ? null : 'ffff', branchConflicts: [{ agent: 'beta', branch: 'fanout/beta', files: [{ path: 'src/cache.ts', kind: 'content' }] }],
+    cleanedUp: p.dryRun !== true && p.keep !== true, notices: [],
+  });
+
+  it('m previews the merge (commits, stat, conflicts with other branches), s changes strategy, Enter merges', async () => {
+    const t = await withThree();
+    t.conn.emit({ type: 'agents', agents: [three[0]!, three[1]!, { ...three[2]!, isolation: 'worktree' }] });
+    await tick(10);
+    t.conn.replies.merge = (p) => report(p);
+    t.app.stdin.write('3');
+    t.app.stdin.write('m');
+    await tick(10);
+    let frame = plain(t.app.lastFrame());
+    expect(frame).toContain('Merge gamma · fanout/gamma → main · strategy merge');
+    expect(frame).toContain('gamma adds the cache');
+    expect(frame).toMatch(/1 file \+40 −2 · 1 uncommitted path\(s\) will be committed first/);
+    expect(frame).toContain("conflicts with beta's fanout/beta: src/cache.ts");
+    t.app.stdin.write('s');
+    await tick(10);
+    expect(plain(t.app.lastFrame())).toContain('strategy squash');
+    expect(t.conn.requests.filter((r) => r.type === 'merge').map((r) => r.payload)).toEqual([
+      { agent: 'a3', strategy: 'merge', keep: false, dryRun: true },
+      { agent: 'a3', strategy: 'squash', keep: false, dryRun: true },
+    ]);
+    t.app.stdin.write('\r');
+    await tick(10);
+    expect(t.conn.requests.filter((r) => r.type === 'merge').at(-1)?.payload).toEqual({ agent: 'a3', strategy: 'squash', keep: false });
+    frame = plain(t.app.lastFrame());
+    expect(frame).toContain('merged fanout/gamma into main; gamma archived');
+  });
+
+  it('a predicted conflict blocks Enter; an agent in the shared checkout has nothing to merge', async () => {
+    const t = await withThree();
+    t.conn.emit({ type: 'agents', agents: [three[0]!, three[1]!, { ...three[2]!, isolation: 'worktree' }] });
+    await tick(10);
+    t.conn.replies.merge = (p) => ({ ...report(p), conflicts: [{ path: 'src/db.ts', kind: 'content' }] });
+    t.app.stdin.write('3');
+    t.app.stdin.write('m');
+    await tick(10);
+    expect(plain(t.app.lastFrame())).toContain('conflicts with main: src/db.ts (content) — nothing will change; o routes it');
+    t.app.stdin.write('\r');
+    await tick(10);
+    expect(t.conn.requests.filter((r) => r.type === 'merge')).toHaveLength(1);
+    t.app.stdin.write('\x1b');
+    await tick(10);
+    t.app.stdin.write('1');
+    t.app.stdin.write('m');
+    await tick(10);
+    expect(plain(t.app.lastFrame())).toContain('alpha works in the shared checkout: nothing to merge');
+  });
+});
