@@ -8,8 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 
-export type PartName = 'throughput' | 'dashboard-cpu' | 'latency' | 'memory' | 'status' | 'domains';
-export const PART_NAMES: readonly PartName[] = ['throughput', 'dashboard-cpu', 'latency', 'memory', 'status', 'domains'];
+export type PartName = 'throughput' | 'dashboard-cpu' | 'latency' | 'memory' | 'status' | 'domains' | 'escalation' | 'conflicts';
+export const PART_NAMES: readonly PartName[] = ['throughput', 'dashboard-cpu', 'latency', 'memory', 'status', 'domains', 'escalation', 'conflicts'];
 
 /** One table of a part's results, rendered as Markdown by report.ts. */
 export interface Table {

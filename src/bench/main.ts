@@ -7,10 +7,12 @@ import type { PartName, PartResult } from './common.js';
 import { FANOUT_BIN, PART_NAMES, activeCleanups, log, now } from './common.js';
 import { runDashboardCpu } from './dashboard-cpu.js';
 import { runDomains } from './domains.js';
+import { runEscalation } from './escalate.js';
+import { runConflicts } from './predict-conflicts.js';
 import { runLatency } from './latency.js';
 import { describeMachine, machineLine } from './machine.js';
 import { runMemory } from './memory.js';
-import { writeReport } from './report.js';
+import { TITLES, writeReport } from './report.js';
 import { runStatus } from './status.js';
 import { runThroughput } from './throughput.js';
 import fs from 'node:fs';
@@ -22,16 +24,18 @@ const RUNNERS: Record<PartName, () => Promise<PartResult>> = {
   memory: runMemory,
   status: runStatus,
   domains: runDomains,
+  escalation: runEscalation,
+  conflicts: runConflicts,
 };
 
-const ALIASES: Record<string, PartName> = { a: 'throughput', b: 'dashboard-cpu', dashboard: 'dashboard-cpu', cpu: 'dashboard-cpu', c: 'latency', d: 'memory', e: 'status', f: 'domains' };
+const ALIASES: Record<string, PartName> = { a: 'throughput', b: 'dashboard-cpu', dashboard: 'dashboard-cpu', cpu: 'dashboard-cpu', c: 'latency', d: 'memory', e: 'status', f: 'domains', g: 'escalation', h: 'conflicts' };
 
 /** docs/BENCHMARKS.md at the package root (this file is dist/src/bench/main.js). */
 const REPORT = fileURLToPath(new URL('../../../docs/BENCHMARKS.md', import.meta.url));
 
 function parseArgs(argv: string[]): PartName[] {
   if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`usage: node dist/src/bench/main.js [part…]\nparts: ${PART_NAMES.join(' ')} (or a b c d e f)\n`);
+    process.stdout.write(`usage: node dist/src/bench/main.js [part…]\nparts: ${PART_NAMES.join(' ')} (or a b c d e f g h)\n`);
     process.exit(0);
   }
   const parts = argv.map((a) => {
@@ -93,7 +97,7 @@ async function main(): Promise<number> {
 }
 
 function titleOf(part: PartName): string {
-  return { throughput: 'a. Throughput (pty → emulator ingest)', 'dashboard-cpu': 'b. Dashboard CPU', latency: 'c. Latency', memory: 'd. Memory', status: 'e. Status', domains: 'f. File domains' }[part];
+  return TITLES[part];
 }
 
 main().then(

@@ -38,6 +38,8 @@ end, also on failure or Ctrl-C.
 | d. Memory | Server RSS per agent holding 10 000 lines of scrollback (10 agents × 12 000 lines) | tmux server RSS per pane with \`history-limit 10000\` | ≤ 15 MB per agent |
 | e. Status | Hook call → status at a subscribed client and in \`fanout ls\`; screen change → status; server CPU of screen detection with 32 spinning agents, and with 32 idle agents | \`node -e 0\` round trip; the same spinners on \`shell\` agents (no detector) | hook p95 ≤ 100 ms; screen p95 ≤ 500 ms; idle ≈ 0 |
 | f. File domains | On a 50 000-file repository (+ 20 000 ignored): watcher ready time, server memory growth, inotify watches; write → hot overlap at a subscriber and in \`fanout overlaps\`; attribution accuracy of a scripted 4-agent run without hooks | the same server on a tiny repository; \`fs.watch\` per directory, recursive \`fs.watch\`, \`@parcel/watcher\`, bare chokidar; a naive "last agent that printed" rule | ready ≤ 3 s; ≤ 150 MB; ≤ 10 000 watches; overlap p95 ≤ 300 ms |
+| g. Escalation | End-to-end \`escalate\` of a running agent with a 200 MB ignored \`node_modules\`, carried by symlink, reflink (auto) and copy | plain \`git worktree add\` + \`cp -r node_modules\` | ≤ 3 s with symlink or reflink |
+| h. Conflict prediction | On a 5 000-commit repository with 10 agent worktrees: predicting all 55 merges (10 branch → base, 45 pairs) with \`git merge-tree\`, a cached re-check, and the server's event-loop delay meanwhile | the same predictions run one after another with \`execFileSync\` | all pairs ≤ 2 s; cached ≤ 50 ms |
 
 Source: \`src/bench/\` (one module per part; \`machine.ts\` and \`report.ts\` write this file).
 
@@ -68,13 +70,15 @@ function table(t: Table): string {
   return (t.caption ? `${t.caption}\n\n` : '') + lines.join('\n');
 }
 
-const TITLES: Record<PartName, string> = {
+export const TITLES: Record<PartName, string> = {
   throughput: 'a. Throughput (pty → emulator ingest)',
   'dashboard-cpu': 'b. Dashboard CPU',
   latency: 'c. Latency',
   memory: 'd. Memory',
   status: 'e. Status',
   domains: 'f. File domains',
+  escalation: 'g. Escalation',
+  conflicts: 'h. Conflict prediction',
 };
 
 export function renderPart(r: PartResult, machine: Machine): string {
