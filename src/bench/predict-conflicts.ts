@@ -143,7 +143,7 @@ export async function runConflicts(): Promise<PartResult> {
       ],
       notes: [
         `A repository of ${COMMITS} commits over ${FILES} files (git fast-import), ${AGENTS} agent worktrees with 3 commits each; pairs of neighbours edit the same line of one file, so some pairs conflict. fanout: the server's ConflictWatch (one \`for-each-ref\`, then \`git merge-tree --write-tree\` for every branch against main and every pair, 3 at a time, as child processes). Median of ${REPEATS}.`,
-        'The cached re-check is what the server does every 3 s when nothing moved is not even this: it compares the tips first and stops there.',
+        "When no tip moved, the server's 3-second check stops even earlier: it compares the tips and predicts nothing.",
       ],
       misses,
       seconds: (now() - t0) / 1000,

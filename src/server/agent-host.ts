@@ -36,6 +36,10 @@ export interface SpawnSpec {
   scrollback: number;
 }
 
+/** After an interrupt, this much silence means the harness has finished reacting to it. */
+const QUIET_MS = 150;
+const QUIET_POLL_MS = 50;
+
 export class AgentHost {
   readonly emulator: Emulator;
   private proc: IPty | null = null;
@@ -171,8 +175,15 @@ export class AgentHost {
     if (!this.proc) return 'exited';
     const exited = this.whenExited();
     const within = (ms: number) => Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), ms).unref())]);
+    const sent = Date.now();
     this.write(keys.interrupt);
-    if (await within(timing.interruptMs)) return 'exited';
+    // The turn has ended once the harness answered the interrupt and went quiet (or after interruptMs at most).
+    for (;;) {
+      if (await within(QUIET_POLL_MS)) return 'exited';
+      const last = this.status.current.lastOutputAt ?? 0;
+      const waited = Date.now() - sent;
+      if (waited >= timing.interruptMs || (waited >= QUIET_MS && Date.now() - last >= QUIET_MS)) break;
+    }
     for (const key of keys.exit) {
       this.write(key);
       if (await within(timing.keyMs)) return 'exited';

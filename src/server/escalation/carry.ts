@@ -8,6 +8,7 @@
  * plain copy. Ignored trees are listed collapsed by git and never walked,
  * except to reach an include pattern that names a path inside one.
  */
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import ignore from 'ignore';
@@ -142,14 +143,7 @@ export async function carryIgnored(root: string, worktree: string, items: readon
         linked.push(item.path);
         report.symlinked++;
       } else {
-        await fs.promises.cp(src, dst, {
-          recursive: true,
-          verbatimSymlinks: true,
-          errorOnExist: true,
-          force: false,
-          preserveTimestamps: true,
-          mode: reflink ? fs.constants.COPYFILE_FICLONE : 0,
-        });
+        await copyTree(src, dst, reflink);
         report.copied++;
       }
     } catch (err) {
@@ -158,6 +152,20 @@ export async function carryIgnored(root: string, worktree: string, items: readon
   }
   await excludeLinks(root, linked);
   return report;
+}
+
+/**
+ * GNU cp copies a large tree about twice as fast as fs.cp (which walks it in
+ * JavaScript) and reflinks natively; where it is missing or is not GNU's
+ * (macOS), fs.cp does the same job.
+ */
+async function copyTree(src: string, dst: string, reflink: boolean): Promise<void> {
+  const viaCp = await new Promise<boolean>((resolve) => {
+    execFile('cp', ['-a', `--reflink=${reflink ? 'auto' : 'never'}`, '--no-target-directory', src, dst], (err) => resolve(!err));
+  });
+  if (viaCp) return;
+  fs.rmSync(dst, { recursive: true, force: true });
+  await fs.promises.cp(src, dst, { recursive: true, verbatimSymlinks: true, errorOnExist: true, force: false, preserveTimestamps: true, mode: reflink ? fs.constants.COPYFILE_FICLONE : 0 });
 }
 
 const EXCLUDE_HEADER = '# fanout: folders symlinked into worktrees (.gitignore patterns ending in / skip symlinks)';
