@@ -51,6 +51,8 @@ export interface PlanInput {
   branch: string;
   base: string;
   routes: Readonly<Record<string, ContestedAction>>;
+  /** Refuse routes for paths the agent has not changed (a typo); off once the operator already chose. */
+  strictRoutes?: boolean;
   contestedDefault: ContestedAction;
   restart: { how: RestartHow; command: string[] };
 }
@@ -96,7 +98,7 @@ export function planEscalation(input: PlanInput): EscalationPlan {
     else exclusive.push(path);
   }
   for (const path of Object.keys(input.routes)) {
-    if (!mine.has(path)) throw new UserError(`--route ${path}: "${input.agent.name}" has no uncommitted change to that path; see \`fanout touched ${input.agent.name}\``, 'bad-route');
+    if (input.strictRoutes !== false && !mine.has(path)) throw new UserError(`--route ${path}: "${input.agent.name}" has no uncommitted change to that path; see \`fanout touched ${input.agent.name}\``, 'bad-route');
   }
   return {
     agent: { id: input.agent.id, name: input.agent.name, harness: input.agent.harness },

@@ -75,6 +75,8 @@ export const requestSchema = z.discriminatedUnion('type', [
     routes: z.record(z.string().min(1).max(4096), z.enum(['move', 'copy', 'leave'])).optional(),
     /** What happens to contested paths without a route. */
     contested: z.enum(['move', 'copy', 'leave']).optional(),
+    /** Refuse routes for paths the agent has not changed (default true; the dashboard, choosing from a plan seconds old, passes false). */
+    strictRoutes: z.boolean().optional(),
     /** Turn down a proposed automatic escalation: the agent stays shared and is not proposed again. */
     decline: z.boolean().optional(),
   }),

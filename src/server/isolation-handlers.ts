@@ -106,7 +106,7 @@ export function isolationHandlers(ctx: IsolationContext) {
 
 
   const handlers: { [T in IsolationRequest]: H<T> } = {
-    escalate: (_conn: unknown, req) => (req.decline ? decline(req.agent) : ctx.escalator.escalate(req.agent, { dryRun: req.dryRun ?? false, routes: req.routes ?? {}, contested: req.contested })),
+    escalate: (_conn: unknown, req) => (req.decline ? decline(req.agent) : ctx.escalator.escalate(req.agent, { dryRun: req.dryRun ?? false, routes: req.routes ?? {}, contested: req.contested, strictRoutes: req.strictRoutes })),
     delegate: async (_conn: unknown, req) => {
       const result = await delegate(
         { repo: ctx.repo, agents: ctx.agents, domains: ctx.domains, escalator: ctx.escalator, store: ctx.store, canonicalGlobs: (globs, cwd) => (globs.length ? canonicalGlobs(ctx.repo, globs, cwd) : []) },

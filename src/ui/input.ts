@@ -24,7 +24,7 @@ import type { DiffScrollAction } from '../core/diff.js';
 import { diffBodyRows, diffRows, scrollDiff } from '../core/diff.js';
 import { conflictItems } from '../core/conflicts.js';
 import type { AgentRecord } from '../core/agent.js';
-import { escalationTarget, newEscalateForm, routeOf, withCursor, withEscalateForm, withRoute } from './escalate-state.js';
+import { escalationTarget, newEscalateForm, withCursor, withEscalateForm, withRoute } from './escalate-state.js';
 import {
   ISOLATIONS,
   SPAWN_FIELDS,
@@ -62,6 +62,9 @@ export interface InputDeps {
 }
 
 export type KeyHandler = (input: string, key: InkKey) => void;
+
+/** How long the dashboard waits for a stopping server to close the connection before leaving anyway. */
+const STOP_WAIT_MS = 10_000;
 
 export function createKeyHandler(deps: InputDeps): KeyHandler {
   const { store } = deps;
@@ -195,10 +198,11 @@ export function createKeyHandler(deps: InputDeps): KeyHandler {
 
   function runEscalate(form: EscalateForm): void {
     if (!form.plan) return;
-    const routes = Object.fromEntries(form.plan.contested.map((c) => [c.path, routeOf(form, c.path)]));
+    // Only the operator's own choices: the rest follow the server's default, even if the plan changed meanwhile.
+    const routes = { ...form.routes };
     store.update((s) => withEscalateForm(s, (f) => ({ ...f, busy: true, error: null })));
     flash(`escalating ${form.name}…`);
-    deps.conn.request('escalate', { agent: form.agentId, routes }).then(
+    deps.conn.request('escalate', { agent: form.agentId, routes, strictRoutes: false }).then(
       (r) => {
         const note = r.notices.length ? ` (${r.notices.length} notice${r.notices.length > 1 ? 's' : ''}: \`fanout worktrees\`)` : '';
         store.update((s) => withFlash(withMode(s, { kind: 'grid' }), `${form.name} now works in ${r.plan.worktreePath}${note}`, 'info', deps.now()));
@@ -372,7 +376,9 @@ export function createKeyHandler(deps: InputDeps): KeyHandler {
     flash('stopping the server and every agent…');
     deps.onStopping(true);
     deps.conn.request('shutdown', {}).then(
-      () => deps.exit({ kind: 'stopped' }),
+      // The reply comes before the agents are stopped; the dashboard ends when the server closes the
+      // connection (the session sees 'stopped'), so the prompt returns only once everything is down.
+      () => setTimeout(() => deps.exit({ kind: 'stopped' }), STOP_WAIT_MS).unref(),
       (err: unknown) => {
         deps.onStopping(false);
         flash(errorText(err), 'error');

@@ -53,6 +53,7 @@ export interface EscalateOptions {
   dryRun: boolean;
   routes: Record<string, ContestedAction>;
   contested?: ContestedAction | undefined;
+  strictRoutes?: boolean | undefined;
 }
 
 /** How long the watcher treats fanout's own rewrites as nobody's edit. */
@@ -79,7 +80,7 @@ export class Escalator {
     return { base: branch, head: r.stdout.trim() };
   }
 
-  private async plan(agent: AgentRecord, opts: EscalateOptions, config: FanoutConfig): Promise<{ plan: EscalationPlan; head: string; typed: string | null }> {
+  private async plan(agent: AgentRecord, opts: EscalateOptions, config: FanoutConfig, strict: boolean): Promise<{ plan: EscalationPlan; head: string; typed: string | null }> {
     const root = this.deps.repo.root;
     const { base, head } = await this.base();
     const harness = resolveHarness(agent.harness);
@@ -102,6 +103,7 @@ export class Escalator {
       branch: branchFor(agent.name),
       base,
       routes: opts.routes,
+      strictRoutes: strict,
       contestedDefault: opts.contested ?? config.escalation?.contested ?? 'copy',
       restart: { how: restart.how, command: restart.command },
     });
@@ -159,7 +161,9 @@ export class Escalator {
     const host = this.deps.agents.host(agent.id);
     if (!host?.running) throw new UserError(`"${agent.name}" belongs to an earlier server run and is not running`, 'not-running');
     const config = this.deps.config();
-    const first = await this.plan(agent, opts, config);
+    // A route for a path the agent never changed is a typo, unless the caller chose from a plan that is seconds
+    // old (the dashboard): a path committed meanwhile simply needs no route any more. After the stop, never strict.
+    const first = await this.plan(agent, opts, config, opts.strictRoutes ?? true);
     // Refuse what would fail before anything is touched.
     await checkWorktreeTarget(repo.root, first.plan.worktreePath, first.plan.branch);
     const report: EscalationReport = { plan: first.plan, dryRun: opts.dryRun, snapshot: null, steps: [], notices: [], agent: null };
@@ -201,7 +205,7 @@ export class Escalator {
       // The agent may have written between the first snapshot and its exit: plan from what it left.
       const stopped = this.deps.agents.find(agent.id);
       await this.deps.domains().refresh();
-      ({ plan, typed } = await this.plan(stopped, opts, config));
+      ({ plan, typed } = await this.plan(stopped, opts, config, false));
       report.plan = plan;
       const after = await takeSnapshot(root, snapshotRef(agent.name, this.deps.now(), 'stopped'), `fanout: ${agent.name} stopped for escalation (${how})`);
       if (after.tree !== before.tree) {
