@@ -50,6 +50,10 @@ describe('planEscalation', () => {
     expect(() => planEscalation(input([], [], { 'zzz.ts': 'move' }))).toThrow(/--route zzz\.ts: "alpha" has no uncommitted change to that path; see `fanout touched alpha`/);
   });
 
+  it('regression: a route chosen from a plan that is seconds old (the dashboard) does not fail once its path was settled', () => {
+    expect(() => planEscalation({ ...input([], [], { 'settled.ts': 'move' }), strictRoutes: false })).not.toThrow();
+  });
+
   it('moves go to the worktree; copies too but stay shared; leaves stay', () => {
     const plan = planEscalation(
       input([touch('m.ts', 'agent:A'), touch('m.ts', 'agent:B'), touch('c.ts', 'agent:A'), touch('c.ts', 'agent:B'), touch('l.ts', 'agent:A'), touch('l.ts', 'agent:B'), touch('x.ts', 'agent:A')], ['m.ts', 'c.ts', 'l.ts', 'x.ts'], {
