@@ -24,7 +24,7 @@ import { withConfigGuard } from '../git/config-guard.js';
 import { gitRaw } from '../git/run.js';
 import type { Snapshot } from '../git/snapshot.js';
 import { headCommit, takeSnapshot } from '../git/snapshot.js';
-import { addWorktree, checkWorktreeTarget, dirtyPaths, removeWorktree } from '../git/worktrees.js';
+import { addWorktree, checkWorktreeTarget, currentBranch, dirtyPaths, removeWorktree } from '../git/worktrees.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store.js';
 import { changedSince, copyIntoWorktree, restoreFromSnapshot, restoreToHead } from './moves.js';
@@ -69,8 +69,7 @@ export class Escalator {
     const root = this.deps.repo.root;
     const head = await headCommit(root);
     if (!head) throw new UserError('the repository has no commits yet; commit once, then escalate', 'no-commits');
-    const sym = await gitRaw(root, ['symbolic-ref', '-q', '--short', 'HEAD']);
-    return { base: sym.code === 0 ? sym.stdout.trim() : head, head };
+    return { base: (await currentBranch(root)) ?? head, head };
   }
 
   /** A named base branch and its tip, for a worktree that starts elsewhere than the shared checkout's HEAD. */

@@ -13,11 +13,10 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { truncationNote } from '../../core/diff.js';
 import { ExternalError, UserError } from '../../core/errors.js';
 import { git, gitFailure, gitRaw, splitZ } from './run.js';
+import { withPrivateIndex } from './snapshot.js';
 
 export const DEFAULT_DIFF_MAX_BYTES = 2 * 1024 * 1024;
 
@@ -56,25 +55,9 @@ function chunks(paths: readonly string[]): string[][] {
   return out;
 }
 
-/** Runs `body` with a private copy of `dir`'s index (a worktree's own index in a worktree), removed afterwards. */
-async function withIndexCopy<T>(dir: string, body: (env: Record<string, string>) => Promise<T>): Promise<T> {
-  const real = path.resolve(dir, (await git(dir, ['rev-parse', '--git-path', 'index'])).trim());
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fanout-diff-'));
-  const copy = path.join(tmp, 'index');
-  try {
-    if (fs.existsSync(real)) {
-      // A copy keeps the stat data, so git re-reads only files that changed. It must keep the
-      // index's mtime too: git trusts an entry's stat data only when the file is older than the
-      // index, so a fresh mtime would hide an edit that kept the size within the same second
-      // ("racily clean"). Date has millisecond precision: the copy is never newer than the real index.
-      const st = fs.statSync(real);
-      fs.copyFileSync(real, copy);
-      fs.utimesSync(copy, st.atime, st.mtime);
-    }
-    return await body({ ...QUIET, GIT_INDEX_FILE: copy });
-  } finally {
-    fs.rmSync(tmp, { recursive: true, force: true });
-  }
+/** A private copy of `dir`'s index (shared with snapshots), plus no optional locks. */
+function withIndexCopy<T>(dir: string, body: (env: Record<string, string>) => Promise<T>): Promise<T> {
+  return withPrivateIndex(dir, (env) => body({ ...QUIET, ...env }));
 }
 
 /** Untracked, not ignored files under the pathspecs (all of them with none), marked intent-to-add in the index `env` names. */

@@ -36,8 +36,12 @@ export async function headCommit(dir: string): Promise<string | null> {
   return r.code === 0 ? r.stdout.trim() : null;
 }
 
-/** Runs `body` with a private copy of the checkout's index, removed afterwards. */
-async function withIndexCopy<T>(dir: string, body: (env: Record<string, string>) => Promise<T>): Promise<T> {
+/**
+ * Runs `body` with a private copy of the checkout's index (a worktree's own
+ * index in a worktree), removed afterwards: git can stage into it freely
+ * while the real index, and whoever uses it, is never touched.
+ */
+export async function withPrivateIndex<T>(dir: string, body: (env: Record<string, string>) => Promise<T>): Promise<T> {
   const real = path.resolve(dir, (await git(dir, ['rev-parse', '--git-path', 'index'])).trim());
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'fanout-index-'));
   const copy = path.join(tmp, 'index');
@@ -59,14 +63,14 @@ async function withIndexCopy<T>(dir: string, body: (env: Record<string, string>)
 
 /** The tree of the whole working tree (tracked, modified, deleted, untracked; not ignored). */
 export function workingTreeTree(dir: string): Promise<string> {
-  return withIndexCopy(dir, async (env) => {
+  return withPrivateIndex(dir, async (env) => {
     await git(dir, ['add', '-A', '--', '.'], { env });
     return (await git(dir, ['write-tree'], { env })).trim();
   });
 }
 
 async function realIndexTree(dir: string): Promise<string | null> {
-  return withIndexCopy(dir, async (env) => {
+  return withPrivateIndex(dir, async (env) => {
     const r = await gitRaw(dir, ['write-tree'], { env });
     return r.code === 0 ? r.stdout.trim() : null;
   });

@@ -17,6 +17,12 @@ export interface GitWorktree {
   prunable: boolean;
 }
 
+/** The branch checked out in `dir`, or null when its HEAD is detached. */
+export async function currentBranch(dir: string): Promise<string | null> {
+  const r = await gitRaw(dir, ['symbolic-ref', '-q', '--short', 'HEAD']);
+  return r.code === 0 ? r.stdout.trim() : null;
+}
+
 export async function branchExists(dir: string, branch: string): Promise<boolean> {
   return (await gitRaw(dir, ['show-ref', '--verify', '-q', `refs/heads/${branch}`])).code === 0;
 }

@@ -10,8 +10,8 @@
 import type { PredictedConflict } from '../../core/conflicts.js';
 import type { AgentRecord } from '../../core/agent.js';
 import type { WorktreeRecord } from '../../core/worktree.js';
-import { git, gitRaw, splitZ } from '../git/run.js';
-import { dirtyPaths } from '../git/worktrees.js';
+import { git, splitZ } from '../git/run.js';
+import { currentBranch, dirtyPaths } from '../git/worktrees.js';
 import type { Logger } from '../log.js';
 import type { Predictor } from './predict.js';
 
@@ -87,7 +87,7 @@ export class ConflictWatch {
       if (name && oid) tips.set(name, oid);
     }
     const baseOid = (base: string) => tips.get(base) ?? (/^[0-9a-f]{40}$/.test(base) ? base : null);
-    const sharedBranch = (await gitRaw(root, ['symbolic-ref', '-q', '--short', 'HEAD'])).stdout.trim();
+    const sharedBranch = (await currentBranch(root)) ?? '';
     const dirty = await dirtyPaths(root);
     const key = JSON.stringify([records.map((r) => [r.branch, tips.get(r.branch), r.base, baseOid(r.base)]), sharedBranch, dirty]);
     if (key === this.lastKey) return;

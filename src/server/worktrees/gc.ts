@@ -13,7 +13,7 @@ import { BRANCH_PREFIX, SNAPSHOT_REF_PREFIX, snapshotRef } from '../../core/work
 import { withConfigGuard } from '../git/config-guard.js';
 import { git, gitRaw } from '../git/run.js';
 import { listSnapshots, takeSnapshot } from '../git/snapshot.js';
-import { listWorktrees, pruneWorktrees, removeWorktree } from '../git/worktrees.js';
+import { currentBranch, listWorktrees, pruneWorktrees, removeWorktree } from '../git/worktrees.js';
 import { worktreeInfo } from './info.js';
 import type { GcResult } from '../../protocol/messages.js';
 
@@ -37,8 +37,7 @@ export interface GcOutcome {
 }
 
 async function sharedBranch(root: string): Promise<string> {
-  const r = await gitRaw(root, ['symbolic-ref', '-q', '--short', 'HEAD']);
-  return r.code === 0 ? r.stdout.trim() : 'HEAD';
+  return (await currentBranch(root)) ?? 'HEAD';
 }
 
 async function ahead(root: string, base: string, branch: string): Promise<number> {
