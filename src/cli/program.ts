@@ -55,6 +55,14 @@ export function buildProgram(io: Io): Command {
   // Set after every subcommand exists: subcommands copy this setting when created.
   program.allowExcessArguments(true);
   program.hook('preAction', (_hooked, action) => {
+    // `fanout help [COMMAND]`, as git and tmux users type it. help() ends through exitOverride (exit code 0).
+    if (action === program && program.args[0] === 'help') {
+      const name = program.args[1];
+      if (name === undefined) return program.help();
+      const sub = program.commands.find((c) => c.name() === name || c.aliases().includes(name));
+      if (!sub) throw new UserError(`no command '${name}'; see \`fanout --help\``, 'unknown-command');
+      sub.help();
+    }
     if (action === program && program.args.length > 0) {
       throw new UserError(`unknown command '${program.args[0]}'; see \`fanout --help\``, 'unknown-command');
     }

@@ -87,6 +87,13 @@ describe('lifecycle mistakes', () => {
 });
 
 describe('command-line mistakes are caught before any server starts', () => {
+  it('regression: `fanout help ls` opened the dashboard’s unknown-command error; it prints the help of ls', async () => {
+    const r = await fanout('help', 'ls');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: fanout ls\|list \[options\]/);
+    expect((await fanout('help')).stdout).toMatch(/Commands:[\s\S]*escalate/);
+  });
+
   it('unknown key, status, option and command; bad numbers; missing arguments', async () => {
     await expectOneLineError(fanout('keys', 'any', 'Enter', 'Hyper-Q'), /unknown key "Hyper-Q"; use names like Enter, Escape/);
     await expectOneLineError(fanout('wait', 'any', '--status', 'idle,bogus'), /unknown status "bogus"; use starting, working, waiting, idle, error, exited/);
@@ -97,6 +104,7 @@ describe('command-line mistakes are caught before any server starts', () => {
     await expectOneLineError(fanout('ls', 'extra'), /too many arguments for 'ls'\. Expected 0 arguments but got 1; see/);
     await expectOneLineError(fanout('send', 'any'), /missing required argument 'text'/);
     await expectOneLineError(fanout('wait', 'any'), /required option '--status <list>' not specified/);
+    await expectOneLineError(fanout('help', 'frobnicate'), /^fanout: no command 'frobnicate'; see `fanout --help`\n$/);
     // None of that needed, or started, a server.
     await expectOneLineError(fanout('server', 'status'), /no fanout server is running for .*; any fanout command starts one/);
   });
