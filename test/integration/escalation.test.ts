@@ -208,6 +208,15 @@ describe('fanout escalate', () => {
     expect((await agentNamed('alpha')).status).not.toBe('exited');
   });
 
+  it('an agent working in a subfolder carries on in the same subfolder of its worktree, even one git does not track yet', async () => {
+    fs.mkdirSync(path.join(repo.dir, 'empty', 'deep'), { recursive: true });
+    expect((await fanout('spawn', '--name', 'sub', '--cwd', 'empty/deep', '--', 'bash', '--norc', '--noprofile')).code).toBe(0);
+    expect((await fanout('wait', 'sub', '--status', 'idle', '--timeout', '10')).code).toBe(0);
+    expect((await fanout('escalate', 'sub', '--yes')).code).toBe(0);
+    expect((await agentNamed('sub')).cwd).toBe(path.join(wtDir('sub'), 'empty', 'deep'));
+    expect((await fanout('wait', 'sub', '--status', 'idle', '--timeout', '10')).code).toBe(0);
+  });
+
   describe('bad input', () => {
     it('an agent already in a worktree, an exited agent, an unknown agent', async () => {
       await agent('alpha');

@@ -257,7 +257,9 @@ export class Escalator {
 
       const restarted = await step('restart', async () => {
         const stoppedNow = this.deps.agents.find(agent.id);
-        const cwd = path.join(plan.worktreePath, path.relative(root, agent.cwd));
+        // The same folder inside the worktree; an agent that worked outside the checkout starts at its root.
+        const rel = path.relative(root, agent.cwd);
+        const cwd = rel.startsWith('..') || path.isAbsolute(rel) ? plan.worktreePath : path.join(plan.worktreePath, rel);
         // Git keeps no empty folders: the agent's folder may not exist in the worktree yet.
         fs.mkdirSync(cwd, { recursive: true });
         let howNote: string = plan.restart.how;
