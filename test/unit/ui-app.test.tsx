@@ -366,3 +366,47 @@ describe('merge dialog', () => {
     expect(plain(t.app.lastFrame())).toContain('alpha works in the shared checkout: nothing to merge');
   });
 });
+
+describe('escalation from the dashboard', () => {
+  const plan = { agent: { id: 'a2', name: 'beta', harness: 'codex' }, worktreePath: '/repo.fanout/beta', branch: 'fanout/beta', base: 'main', exclusive: ['src/b.ts'], contested: [{ path: 'src/api.ts', others: ['alpha'], action: 'copy' }], restart: { how: 'resume', command: ['codex', 'resume', 'S'] } };
+
+  it('a proposal of the auto policy shows as a banner; e opens the plan, m routes a contested file, Enter escalates with that route', async () => {
+    const t = await withThree();
+    t.conn.emit({ type: 'agents', agents: [three[0]!, { ...three[1]!, proposal: 'hot overlap on src/api.ts' }, three[2]!] });
+    await tick(10);
+    expect(plain(t.app.lastFrame())).toContain('fanout proposes moving beta into its own worktree: hot overlap on src/api.ts');
+    t.conn.replies.escalate = (p) => ({ plan, dryRun: p.dryRun === true, snapshot: null, steps: [], notices: [], agent: null });
+    t.app.stdin.write('e');
+    await tick(10);
+    let frame = plain(t.app.lastFrame());
+    expect(frame).toContain('Escalate beta into its own worktree');
+    expect(frame).toContain('moves 1 file that only beta touched: src/b.ts');
+    expect(frame).toMatch(/› copy\s+src\/api\.ts \(also alpha\)/);
+    expect(frame).toContain('then it resumes its session');
+    t.app.stdin.write('m');
+    await tick(10);
+    expect(plain(t.app.lastFrame())).toMatch(/› move\s+src\/api\.ts/);
+    t.app.stdin.write('\r');
+    await tick(10);
+    expect(t.conn.requests.filter((r) => r.type === 'escalate').map((r) => r.payload)).toEqual([
+      { agent: 'a2', dryRun: true },
+      { agent: 'a2', routes: { 'src/api.ts': 'move' }, strictRoutes: false },
+    ]);
+    frame = plain(t.app.lastFrame());
+    expect(frame).toContain('beta now works in /repo.fanout/beta');
+  });
+
+  it('d declines a proposal', async () => {
+    const t = await withThree();
+    t.conn.emit({ type: 'agents', agents: [three[0]!, { ...three[1]!, proposal: 'installs packages: npm install' }, three[2]!] });
+    await tick(10);
+    t.conn.replies.escalate = (p) => ({ plan, dryRun: true, snapshot: null, steps: [], notices: p.decline ? ['beta stays in the shared checkout'] : [], agent: null });
+    t.app.stdin.write('e');
+    await tick(10);
+    expect(plain(t.app.lastFrame())).toContain('fanout proposes it: installs packages: npm install');
+    t.app.stdin.write('d');
+    await tick(10);
+    expect(t.conn.requests.at(-1)?.payload).toEqual({ agent: 'a2', decline: true });
+    expect(plain(t.app.lastFrame())).toContain('beta stays in the shared checkout');
+  });
+});
