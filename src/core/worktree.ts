@@ -7,8 +7,6 @@ export const BRANCH_PREFIX = 'fanout/';
 /** Snapshots of working-tree state (before escalation, before a forced gc). */
 export const SNAPSHOT_REF_PREFIX = 'refs/fanout/snapshots/';
 
-export type IsolationMode = 'shared' | 'worktree' | 'auto';
-
 export interface WorktreeRecord {
   agentId: string;
   agentName: string;

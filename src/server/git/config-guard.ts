@@ -33,7 +33,7 @@ async function write(configFile: string, key: string, value: string | null): Pro
 }
 
 /** Puts the keys back to `before`; returns a sentence per repaired key. */
-export async function repairConfig(commonDir: string, before: Values): Promise<string[]> {
+async function repairConfig(commonDir: string, before: Values): Promise<string[]> {
   const file = path.join(commonDir, 'config');
   const after = await read(file);
   const repaired: string[] = [];
@@ -45,7 +45,7 @@ export async function repairConfig(commonDir: string, before: Values): Promise<s
   return repaired;
 }
 
-export function readGuarded(commonDir: string): Promise<Values> {
+function readGuarded(commonDir: string): Promise<Values> {
   return read(path.join(commonDir, 'config'));
 }
 

@@ -89,11 +89,6 @@ export async function takeSnapshot(dir: string, ref: string, message: string): P
   return { ref, commit, tree, indexTree, indexCommit, head };
 }
 
-/** Paths whose content differs between two trees (or a tree and HEAD), with -z names. */
-export async function changedPaths(dir: string, from: string, to: string): Promise<string[]> {
-  return splitZ(await git(dir, ['diff-tree', '-r', '--name-only', '-z', '--no-renames', from, to]));
-}
-
 /** The entry (mode and blob) of each path in a tree; a missing path is absent from the map. */
 export async function treeEntries(dir: string, tree: string, paths: readonly string[]): Promise<Map<string, { mode: string; oid: string }>> {
   const out = new Map<string, { mode: string; oid: string }>();
