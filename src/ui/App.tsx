@@ -19,6 +19,7 @@ import { DiffView } from '../../components/DiffView.js';
 import { MergeDialog } from '../../components/MergeDialog.js';
 
 import { ProposalBanner } from '../../components/ProposalBanner.js';
+import { PredictedBanner } from '../../components/PredictedBanner.js';
 import { escalationTarget, proposedAgent } from './escalate-state.js';
 import { useDashboardState, useNow } from './hooks.js';
 import type { KeyHandler } from './input.js';
@@ -26,7 +27,7 @@ import { RowEncoder } from './sgr.js';
 import type { Keymap } from './keymap.js';
 import { footerHints, helpRows } from './keymap.js';
 import type { DashboardState, GridView } from './state.js';
-import { HEADER_ROWS, FOOTER_ROWS, bannerRows, gridView, openOverlaps } from './state.js';
+import { HEADER_ROWS, FOOTER_ROWS, bannerRows, gridView, openOverlaps, openPredictions } from './state.js';
 import type { DashboardStore } from './store.js';
 
 export interface AppProps {
@@ -118,6 +119,7 @@ export function App({ store, keymap, onKey, repoName, cwd, detachKey, clock = re
   const banner = bannerRows(state) > 0 ? openOverlaps(state) : [];
   const key = (id: 'overlap.tell' | 'overlap.ack' | 'overlaps' | 'escalate') => keymap.bindings[id].keys[0] ?? '?';
   const proposed = bannerRows(state) > 0 ? proposedAgent(state) : undefined;
+  const predicted = bannerRows(state) > 0 ? openPredictions(state) : [];
   return (
     <Box flexDirection="column" width={view.width} height={view.height + HEADER_ROWS + FOOTER_ROWS + bannerRows(state)}>
       <Header repoName={repoName} agents={state.all} shown={state.agents.length} filter={state.filter} sort={state.sort} page={view.page} pages={view.pages} zoomed={state.zoomed} width={view.width} />
@@ -127,6 +129,8 @@ export function App({ store, keymap, onKey, repoName, cwd, detachKey, clock = re
         <OverlapBanner overlap={banner[0]} agents={state.all} open={banner.length} keys={{ tell: key('overlap.tell'), ack: key('overlap.ack'), list: key('overlaps'), escalate: key('escalate') }}
           escalateName={banner[0].actors.some((a) => a.startsWith('agent:')) ? escalationTarget(state)?.name : undefined}
         />
+      ) : predicted[0] ? (
+        <PredictedBanner conflict={predicted[0]} open={predicted.length} keys={{ list: key('overlaps') }} />
       ) : null}
       <Body state={state} view={view} now={now} keymap={keymap} cwd={cwd} detachKey={detachKey} encoder={encoder} />
       <Footer hints={hints} flash={state.flash} now={now} width={view.width} />

@@ -135,9 +135,14 @@ export function openOverlaps(state: DashboardState): Overlap[] {
 }
 
 /** Rows the overlap banner takes above the grid (none when there is nothing to warn about). */
+/** Predicted merge conflicts nobody acknowledged yet. */
+export function openPredictions(state: DashboardState): PredictedConflict[] {
+  return state.conflicts.filter((c) => !c.acknowledged);
+}
+
 export function bannerRows(state: DashboardState): number {
   const proposal = state.all.some((a) => a.proposal !== null && a.status !== 'exited');
-  return state.mode.kind === 'grid' && (proposal || openOverlaps(state).length > 0) ? 2 : 0;
+  return state.mode.kind === 'grid' && (proposal || openOverlaps(state).length > 0 || openPredictions(state).length > 0) ? 2 : 0;
 }
 
 export function gridView(state: DashboardState): GridView {

@@ -239,6 +239,18 @@ describe('conflicts view', () => {
     return t;
   }
 
+  it('a predicted conflict nobody acknowledged raises its own banner, naming the branches and the file', async () => {
+    const t = await withThree();
+    t.conn.emit({ type: 'domains', overlaps: [], summaries: {}, conflicts: [predicted] });
+    await tick(10);
+    const frame = plain(t.app.lastFrame());
+    expect(frame).toContain('⚠ CONFLICT merging fanout/gamma into main: src/db.ts');
+    expect(frame).toContain('o to route it: hand it to gamma');
+    t.conn.emit({ type: 'domains', overlaps: [], summaries: {}, conflicts: [{ ...predicted, acknowledged: true }] });
+    await tick(10);
+    expect(plain(t.app.lastFrame())).not.toContain('⚠ CONFLICT');
+  });
+
   it('lists hot overlaps and predicted merge conflicts in one list, with their evidence', async () => {
     const t = await withConflicts();
     const frame = plain(t.app.lastFrame());
