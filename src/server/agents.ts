@@ -7,6 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AgentRecord } from '../core/agent.js';
 import { generateName, nameProblem } from '../core/agent.js';
+import type { RestartHow } from '../core/escalation.js';
+import { restartCommand } from '../core/escalation.js';
 import { UserError } from '../core/errors.js';
 import { cliEntry } from '../runtime/cli-entry.js';
 import type { CustomHarnessSpec } from '../harness/registry.js';
@@ -198,6 +200,24 @@ export class AgentManager {
     this.sync(host);
     this.deps.log.info(`restarted ${rec.name} (${id}) pid ${host.record.pid} in ${change.cwd}: ${change.command.join(' ')}`);
     return host.record;
+  }
+
+  /** The harness an agent runs: a built-in, or one declared in the config. */
+  harnessOf(rec: AgentRecord): ReturnType<typeof resolveHarness> {
+    return resolveHarness(rec.harness, this.deps.customHarnesses);
+  }
+
+  /**
+   * Starts an exited agent again where it worked, resuming its session where
+   * the harness can, else re-running its task, else its command afresh.
+   */
+  resume(ref: string): { agent: AgentRecord; how: RestartHow } {
+    const rec = this.find(ref);
+    if (this.hosts.get(rec.id)?.running) throw new UserError(`"${rec.name}" is still running; \`fanout kill ${rec.name}\` first`, 'still-running');
+    const { launch } = resolveHarness(rec.harness, this.deps.customHarnesses);
+    const again = restartCommand({ launch: rec.launch, task: rec.task, sessionId: rec.sessionId, resume: launch.resume, promptVia: launch.promptVia, withPrompt: launch.withPrompt });
+    const agent = this.restart(rec.id, { cwd: rec.cwd, command: again.command, isolation: rec.isolation, branch: rec.branch, typed: again.typed });
+    return { agent, how: again.how };
   }
 
   private launchHost(record: AgentRecord, clientEnv: Record<string, string>, typed: string | null): AgentHost {

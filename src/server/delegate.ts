@@ -4,12 +4,12 @@
  * string), declared domains become claims, and what they overlap is said
  * before the agent starts; with `auto`, an overlap starts it in a worktree.
  */
-import path from 'node:path';
 import type { AgentRecord } from '../core/agent.js';
 import { DEFAULT_CLAIM_TTL_MS } from '../core/domains/claims.js';
 import type { DelegateOverlap } from '../core/delegate.js';
 import { delegateOverlaps, delegatedIsolation, nameFromTask } from '../core/delegate.js';
 import { UserError } from '../core/errors.js';
+import { spawnIsolated } from './escalation/spawn-isolated.js';
 import type { Request, RepoInfo } from '../protocol/messages.js';
 import type { AgentManager } from './agents.js';
 import type { DomainService } from './domains/domain-service.js';
@@ -46,23 +46,10 @@ export async function delegate(deps: DelegateDeps, req: DelegateRequest): Promis
   const overlaps = delegateOverlaps(globs, deps.domains().claims(), deps.domains().ledger().touches, names, Date.now());
   const chosen = req.base ? 'worktree' : delegatedIsolation(isolation, overlaps);
   const spawn = { name, harness: req.harness, command: req.command, env: req.env, prompt: task };
-  let agent: AgentRecord;
-  if (chosen === 'worktree') {
-    const { record } = await deps.escalator.createWorktree(name, req.base);
-    const rel = path.relative(deps.repo.root, req.cwd);
-    const cwd = rel.startsWith('..') || path.isAbsolute(rel) ? record.path : path.join(record.path, rel);
-    try {
-      agent = deps.agents.spawn({ ...spawn, cwd, worktree: { branch: record.branch }, isolationMode: isolation === 'auto' ? 'auto' : 'worktree' });
-    } catch (err) {
-      await deps.escalator.discardWorktree(record.path, record.branch);
-      throw err;
-    }
-    deps.store.update((d) => {
-      d.worktrees = [...d.worktrees.filter((w) => w.path !== record.path), { ...record, agentId: agent.id }];
-    });
-  } else {
-    agent = deps.agents.spawn({ ...spawn, cwd: req.cwd, isolationMode: isolation });
-  }
+  const agent =
+    chosen === 'worktree'
+      ? await spawnIsolated(deps, { ...spawn, cwd: req.cwd }, { base: req.base, isolationMode: isolation === 'auto' ? 'auto' : 'worktree' })
+      : deps.agents.spawn({ ...spawn, cwd: req.cwd, isolationMode: isolation });
   // Domains someone else holds are reported, not taken: the operator decides.
   const held = new Set(overlaps.filter((o) => o.kind === 'claim').map((o) => o.glob));
   const claimed = globs.filter((g) => !held.has(g));

@@ -7,10 +7,8 @@
 import path from 'node:path';
 import type { AgentRecord } from '../core/agent.js';
 import { conflictItems } from '../core/conflicts.js';
-import { autoCandidate, restartCommand } from '../core/escalation.js';
+import { autoCandidate } from '../core/escalation.js';
 import { UserError } from '../core/errors.js';
-import type { CustomHarnessSpec } from '../harness/registry.js';
-import { resolveHarness } from '../harness/registry.js';
 import type { EscalationReport, Request, Results, RepoInfo } from '../protocol/messages.js';
 import { loadConfig } from '../runtime/config.js';
 import type { AgentManager } from './agents.js';
@@ -22,6 +20,7 @@ import { diffShared, diffWorktree } from './git/diff.js';
 import type { Logger } from './log.js';
 import type { ConflictWatch } from './merge/conflict-watch.js';
 import { handoff } from './merge/handoff.js';
+import { spawnIsolated } from './escalation/spawn-isolated.js';
 import type { Predictor } from './merge/predict.js';
 import { mergeAgent } from './merge/service.js';
 import type { Store } from './store.js';
@@ -32,7 +31,6 @@ export interface IsolationContext {
   repo: RepoInfo;
   env: NodeJS.ProcessEnv;
   log: Logger;
-  customHarnesses: Readonly<Record<string, CustomHarnessSpec>>;
   agents: AgentManager;
   domains: () => DomainService;
   escalator: Escalator;
@@ -47,21 +45,8 @@ type H<T extends Request['type']> = (conn: unknown, req: Req<T>) => Results[T] |
 type IsolationRequest = 'escalate' | 'delegate' | 'handoff' | 'diff' | 'worktrees' | 'gc' | 'restart' | 'merge' | 'conflicts' | 'archived';
 
 export function isolationHandlers(ctx: IsolationContext) {
-  async function spawnInWorktree(req: Extract<Request, { type: 'spawn' }>): Promise<AgentRecord> {
-    const name = ctx.agents.newName(req.name);
-    const { record } = await ctx.escalator.createWorktree(name);
-    const rel = path.relative(ctx.repo.root, path.resolve(ctx.repo.root, req.cwd ?? '.'));
-    const cwd = rel.startsWith('..') || path.isAbsolute(rel) ? record.path : path.join(record.path, rel);
-    try {
-      const agent = ctx.agents.spawn({ ...req, name, cwd, worktree: { branch: record.branch }, isolationMode: 'worktree' });
-      ctx.store.update((d) => {
-        d.worktrees = [...d.worktrees.filter((w) => w.path !== record.path), { ...record, agentId: agent.id }];
-      });
-      return agent;
-    } catch (err) {
-      await ctx.escalator.discardWorktree(record.path, record.branch);
-      throw err;
-    }
+  function spawnInWorktree(req: Extract<Request, { type: 'spawn' }>): Promise<AgentRecord> {
+    return spawnIsolated(ctx, { ...req, name: ctx.agents.newName(req.name) }, { isolationMode: 'worktree' });
   }
 
   /** The operator turned down an automatic escalation: the agent stays in the shared checkout for good. */
@@ -93,17 +78,6 @@ export function isolationHandlers(ctx: IsolationContext) {
     ctx.agents.patch(agent.id, { proposal: reason });
     ctx.broadcastAgents();
   }
-
-  /** Starts an exited agent again where it worked, resuming its session where the harness can. */
-  function restartAgent(ref: string): { agent: AgentRecord; how: string } {
-    const rec = ctx.agents.find(ref);
-    if (ctx.agents.host(rec.id)?.running) throw new UserError(`"${rec.name}" is still running; \`fanout kill ${rec.name}\` first`, 'still-running');
-    const launch = resolveHarness(rec.harness, ctx.customHarnesses).launch;
-    const again = restartCommand({ launch: rec.launch, task: rec.task, sessionId: rec.sessionId, resume: launch.resume, promptVia: launch.promptVia, withPrompt: launch.withPrompt });
-    const agent = ctx.agents.restart(rec.id, { cwd: rec.cwd, command: again.command, isolation: rec.isolation, branch: rec.branch, typed: again.typed });
-    return { agent, how: again.how };
-  }
-
 
   const handlers: { [T in IsolationRequest]: H<T> } = {
     escalate: (_conn: unknown, req) => (req.decline ? decline(req.agent) : ctx.escalator.escalate(req.agent, { dryRun: req.dryRun ?? false, routes: req.routes ?? {}, contested: req.contested, strictRoutes: req.strictRoutes })),
@@ -161,7 +135,7 @@ export function isolationHandlers(ctx: IsolationContext) {
       return { results: out.results, pruned: out.pruned, forgotAgents };
     },
     restart: (_conn: unknown, req) => {
-      const result = restartAgent(req.agent);
+      const result = ctx.agents.resume(req.agent);
       ctx.broadcastAgents();
       return result;
     },

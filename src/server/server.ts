@@ -142,7 +142,6 @@ export class FanoutServer {
       repo: opts.repo,
       env: opts.env ?? process.env,
       log: opts.log,
-      customHarnesses: opts.customHarnesses ?? {},
       agents: this.agents,
       domains: () => this.domains,
       escalator: this.escalator,

@@ -217,6 +217,15 @@ describe('fanout escalate', () => {
     expect((await fanout('wait', 'sub', '--status', 'idle', '--timeout', '10')).code).toBe(0);
   });
 
+  it('regression: an agent of a custom harness (declared in the config) escalated as "unknown harness"', async () => {
+    fs.writeFileSync(path.join(repo.dir, '.fanout.json'), JSON.stringify({ harnesses: { mytool: { command: ['bash', '--norc', '--noprofile'] } } }));
+    expect((await fanout('spawn', '--name', 'mine', '--harness', 'mytool')).code).toBe(0);
+    expect((await fanout('wait', 'mine', '--status', 'idle', '--timeout', '10')).code).toBe(0);
+    const r = await fanout('escalate', 'mine', '--yes');
+    expect(r.stderr).toBe('');
+    expect((await agentNamed('mine')).isolation).toBe('worktree');
+  });
+
   describe('bad input', () => {
     it('an agent already in a worktree, an exited agent, an unknown agent', async () => {
       await agent('alpha');

@@ -15,7 +15,6 @@ import { FanoutError, UserError } from '../../core/errors.js';
 import type { WorktreeRecord } from '../../core/worktree.js';
 import { branchFor, snapshotRef, worktreePathFor } from '../../core/worktree.js';
 import { relocateSession, whySessionStays } from '../../harness/launch/sessions.js';
-import { resolveHarness } from '../../harness/registry.js';
 import type { EscalationReport, EscalationStep, RepoInfo } from '../../protocol/messages.js';
 import type { FanoutConfig } from '../../runtime/config.js';
 import type { AgentManager } from '../agents.js';
@@ -82,7 +81,7 @@ export class Escalator {
   private async plan(agent: AgentRecord, opts: EscalateOptions, config: FanoutConfig, strict: boolean): Promise<{ plan: EscalationPlan; head: string; typed: string | null }> {
     const root = this.deps.repo.root;
     const { base, head } = await this.base();
-    const harness = resolveHarness(agent.harness);
+    const harness = this.deps.agents.harnessOf(agent);
     const restart = restartCommand({
       launch: agent.launch,
       task: agent.task,
@@ -199,7 +198,7 @@ export class Escalator {
       report.snapshot = before.ref;
       snap = before;
 
-      const how = await step('stop', () => host.stopGracefully(resolveHarness(agent.harness).launch.stop), (h) => h);
+      const how = await step('stop', () => host.stopGracefully(this.deps.agents.harnessOf(agent).launch.stop), (h) => h);
       undo.push({ what: 'restart the agent in the shared checkout', run: () => this.restartShared(agent) });
       // The agent may have written between the first snapshot and its exit: plan from what it left.
       const stopped = this.deps.agents.find(agent.id);
@@ -268,7 +267,7 @@ export class Escalator {
           const moved = relocateSession(agent.harness, { sessionId: stoppedNow.sessionId, fromCwd: agent.cwd, toCwd: cwd, env: this.deps.agents.envOf(agent.id) });
           if (!moved.resumable) {
             report.notices.push(`cannot resume: ${moved.note}; restarting with its task instead`);
-            const h = resolveHarness(agent.harness).launch;
+            const h = this.deps.agents.harnessOf(agent).launch;
             const fresh = restartCommand({ launch: agent.launch, task: agent.task, sessionId: null, resume: h.resume, promptVia: h.promptVia, withPrompt: h.withPrompt });
             command = fresh.command;
             typed = fresh.typed;
@@ -322,10 +321,6 @@ export class Escalator {
 
   /** After a failed escalation: the agent runs again where it was, resuming if it can. */
   private async restartShared(agent: AgentRecord): Promise<void> {
-    const now = this.deps.agents.find(agent.id);
-    if (this.deps.agents.host(agent.id)?.running) return;
-    const h = resolveHarness(agent.harness).launch;
-    const again = restartCommand({ launch: agent.launch, task: agent.task, sessionId: now.sessionId, resume: h.resume, promptVia: h.promptVia, withPrompt: h.withPrompt });
-    this.deps.agents.restart(agent.id, { cwd: agent.cwd, command: again.command, isolation: agent.isolation, branch: agent.branch, typed: again.typed });
+    if (!this.deps.agents.host(agent.id)?.running) this.deps.agents.resume(agent.id);
   }
 }

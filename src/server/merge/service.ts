@@ -12,7 +12,6 @@ import { UserError } from '../../core/errors.js';
 import type { MergeReport, MergeStrategy } from '../../core/merge.js';
 import { commitMessage } from '../../core/merge.js';
 import { snapshotRef } from '../../core/worktree.js';
-import { resolveHarness } from '../../harness/registry.js';
 import type { RepoInfo } from '../../protocol/messages.js';
 import type { AgentManager } from '../agents.js';
 import type { DomainService } from '../domains/domain-service.js';
@@ -105,7 +104,7 @@ export async function mergeAgent(deps: MergeDeps, ref: string, opts: MergeOption
 async function cleanUp(deps: MergeDeps, agent: AgentRecord, wtPath: string, branch: string, into: string, warn: (m: string) => void): Promise<void> {
   const { root } = deps.repo;
   const host = deps.agents.host(agent.id);
-  if (host?.running) await host.stopGracefully(resolveHarness(agent.harness).launch.stop);
+  if (host?.running) await host.stopGracefully(deps.agents.harnessOf(agent).launch.stop);
   const tip = (await git(root, ['rev-parse', `refs/heads/${branch}`])).trim();
   await git(root, ['update-ref', snapshotRef(agent.name, deps.now(), 'merged'), tip]);
   await withConfigGuard(deps.repo.gitDir ?? path.join(root, '.git'), warn, () => removeWorktree(root, wtPath, { force: true, branch }));
