@@ -45,7 +45,8 @@ function PaneImpl({ agent, screen, domains, number, focused, width, height, now,
         <Text bold>{agent.name}</Text>
         <Text dimColor>{` · ${agent.harness} · `}</Text>
         <StatusBadge agent={agent} now={now} />
-        <Text dimColor>{` · ${baseName(agent.cwd)}`}</Text>
+        {agent.branch ? <Text color="magenta">{` · ⎇ ${agent.branch}`}</Text> : <Text dimColor>{` · ${baseName(agent.cwd)}`}</Text>}
+        {agent.proposal ? <Text color="yellow">{' · ⇪ e'}</Text> : null}
         {domains && domains.files > 0 ? <Text color="yellow">{` · ${domains.files} file${domains.files === 1 ? '' : 's'} in ${domains.domains.join(', ')}`}</Text> : null}
       </Text>
       {screen ? (

@@ -333,8 +333,10 @@ describe('merge dialog', () => {
 
   it('m previews the merge (commits, stat, conflicts with other branches), s changes strategy, Enter merges', async () => {
     const t = await withThree();
-    t.conn.emit({ type: 'agents', agents: [three[0]!, three[1]!, { ...three[2]!, isolation: 'worktree' }] });
+    t.conn.emit({ type: 'agents', agents: [three[0]!, three[1]!, { ...three[2]!, isolation: 'worktree', branch: 'fanout/gamma' }] });
     await tick(10);
+    // A worktree agent's pane names its branch.
+    expect(plain(t.app.lastFrame())).toMatch(/3 gamma · shell · ○ idle \S+ · ⎇ fanout\/gamma/);
     t.conn.replies.merge = (p) => report(p);
     t.app.stdin.write('3');
     t.app.stdin.write('m');
