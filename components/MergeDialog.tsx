@@ -52,7 +52,7 @@ export function MergeDialog({ form, width, height }: MergeDialogProps) {
             )}
             {p.blocking.length ? (
               <Text color="red" wrap="truncate-end">
-                blocked by uncommitted changes in {p.checkout}: {p.blocking.join(', ')}
+                blocked by uncommitted changes in {p.checkout}: {p.blocking.map((f) => (p.blockingBy[f] ? `${f} (${p.blockingBy[f]?.join(', ')})` : f)).join(', ')}
               </Text>
             ) : null}
             {p.branchConflicts.map((b) => (

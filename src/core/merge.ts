@@ -42,6 +42,8 @@ export interface MergeReport extends MergePreview {
   merged: boolean;
   /** The target's new commit. */
   commit: string | null;
+  /** Who made each blocking change (agents in the shared checkout, or `operator`), from the file ledger. */
+  blockingBy: Record<string, string[]>;
   /** Other agents' branches this one conflicts with (merge them in turn, or hand the conflict over). */
   branchConflicts: Array<{ agent: string; branch: string; files: ConflictFile[] }>;
   /** The worktree and branch were removed and the agent archived (not with --keep). */

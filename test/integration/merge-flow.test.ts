@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { TempRepo } from '../helpers/repo.js';
 import { makeRepo } from '../helpers/repo.js';
 import { cleanupFanoutEnv, fanoutEnv, runFanout } from '../helpers/fanout-env.js';
+import { waitFor } from '../helpers/wait.js';
 
 let repo: TempRepo;
 let env: NodeJS.ProcessEnv;
@@ -112,11 +113,17 @@ describe('fanout merge', () => {
   it('is refused while the shared checkout holds uncommitted changes the merge would overwrite; allowed when they are elsewhere', async () => {
     const dir = await worker('pw');
     commitIn(dir, 'ui.ts', 'ui from pw\n', 'pw edits ui');
-    write(repo.dir, 'ui.ts', 'operator was here\n');
+    // An agent in the shared checkout changes the file the branch changes too.
+    expect((await fanout('spawn', '--name', 'other', '--', 'bash', '--norc', '--noprofile')).code).toBe(0);
+    expect((await fanout('wait', 'other', '--status', 'idle', '--timeout', '10')).code).toBe(0);
+    await fanout('send', 'other', '--enter', "echo 'other was here' > ui.ts");
+    await waitFor(async () => JSON.parse((await fanout('touched', 'other', '--json')).stdout).files.length > 0, { what: 'the write to be attributed', timeoutMs: 10000 });
+    const dry = await json<{ blocking: string[]; blockingBy: Record<string, string[]> }>('merge', 'pw', '--dry-run');
+    expect(dry).toMatchObject({ blocking: ['ui.ts'], blockingBy: { 'ui.ts': ['other'] } });
     let r = await fanout('merge', 'pw');
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/has uncommitted or staged changes the merge would overwrite or sweep in \(ui\.ts\); commit or stash them there/);
-    expect(fs.readFileSync(path.join(repo.dir, 'ui.ts'), 'utf8')).toBe('operator was here\n');
+    expect(r.stderr).toMatch(/has uncommitted or staged changes the merge would overwrite or sweep in \(ui\.ts by other\); commit or stash them there/);
+    expect(fs.readFileSync(path.join(repo.dir, 'ui.ts'), 'utf8')).toBe('other was here\n');
     repo.git('checkout', '--', 'ui.ts');
     write(repo.dir, 'docs.md', 'unrelated edit\n');
     r = await fanout('merge', 'pw');

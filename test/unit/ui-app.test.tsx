@@ -326,7 +326,7 @@ describe('diff view', () => {
 describe('merge dialog', () => {
   const report = (p: Record<string, unknown>) => ({
     branch: 'fanout/gamma', into: 'main', strategy: p.strategy ?? 'merge', commits: [{ oid: 'abcdef1234', subject: 'gamma adds the cache' }],
-    stat: [{ path: 'src/cache.ts', added: 40, removed: 2 }], conflicts: [], blocking: [], checkout: '/repo', uncommitted: 1,
+    stat: [{ path: 'src/cache.ts', added: 40, removed: 2 }], conflicts: [], blocking: [], blockingBy: {}, checkout: '/repo', uncommitted: 1,
     agent: 'gamma', dryRun: p.dryRun === true, merged: p.dryRun !== true, commit: p.dryRun ? null : 'ffff', branchConflicts: [{ agent: 'beta', branch: 'fanout/beta', files: [{ path: 'src/cache.ts', kind: 'content' }] }],
     cleanedUp: p.dryRun !== true && p.keep !== true, notices: [],
   });

@@ -31,7 +31,7 @@ export function mergeText(r: MergeReport): string {
   const removed = r.stat.reduce((n, f) => n + (f.removed ?? 0), 0);
   lines.push(`  ${r.stat.length} file(s) changed, +${added} −${removed}`);
   if (r.conflicts.length) lines.push(`  CONFLICTS with ${r.into}: ${r.conflicts.map((c) => `${c.path} (${c.kind})`).join(', ')}`);
-  if (r.blocking.length) lines.push(`  BLOCKED by uncommitted changes in ${r.checkout}: ${r.blocking.join(', ')}`);
+  if (r.blocking.length) lines.push(`  BLOCKED by uncommitted changes in ${r.checkout}: ${r.blocking.map((p) => (r.blockingBy[p] ? `${p} (${r.blockingBy[p]?.join(', ')})` : p)).join(', ')}`);
   for (const b of r.branchConflicts) lines.push(`  conflicts with ${b.agent}'s ${b.branch}: ${b.files.map((f) => f.path).join(', ')}`);
   for (const n of r.notices) lines.push(`  ! ${n}`);
   if (r.merged) lines.push(r.cleanedUp ? `  ${r.agent}'s worktree and branch were removed and the agent archived (\`fanout ls --archived\`)` : `  kept ${r.agent}'s worktree and branch (--keep)`);

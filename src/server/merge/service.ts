@@ -69,7 +69,13 @@ export async function mergeAgent(deps: MergeDeps, ref: string, opts: MergeOption
     if (p && !p.clean) branchConflicts.push({ agent: other.agentName, branch: other.branch, files: p.conflicts });
   }
   const { tip: _tip, intoCommit: _into, ...shown } = preview;
-  const report: MergeReport = { ...shown, agent: agent.name, dryRun: opts.dryRun, merged: false, commit: null, branchConflicts, cleanedUp: false, notices: [] };
+  const names = new Map(deps.agents.list().map((a) => [`agent:${a.id}`, a.name]));
+  const blockingBy: Record<string, string[]> = {};
+  for (const p of preview.blocking) {
+    const who = deps.domains().ledger().touches.filter((t) => t.path === p).map((t) => names.get(t.actor) ?? t.actor);
+    if (who.length) blockingBy[p] = [...new Set(who)];
+  }
+  const report: MergeReport = { ...shown, agent: agent.name, dryRun: opts.dryRun, merged: false, commit: null, blockingBy, branchConflicts, cleanedUp: false, notices: [] };
   if (opts.dryRun) return report;
   if (preview.conflicts.length > 0) {
     throw new UserError(
@@ -79,7 +85,7 @@ export async function mergeAgent(deps: MergeDeps, ref: string, opts: MergeOption
   }
   if (preview.blocking.length > 0) {
     throw new UserError(
-      `${preview.checkout} has uncommitted or staged changes the merge would overwrite or sweep in (${preview.blocking.join(', ')}); commit or stash them there (or escalate the agent that owns them), then merge`,
+      `${preview.checkout} has uncommitted or staged changes the merge would overwrite or sweep in (${preview.blocking.map((p) => (blockingBy[p] ? `${p} by ${blockingBy[p]?.join(', ')}` : p)).join('; ')}); commit or stash them there (or escalate the agent that owns them), then merge`,
       'target-dirty',
     );
   }
