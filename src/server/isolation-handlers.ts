@@ -140,11 +140,10 @@ export function isolationHandlers(ctx: IsolationContext) {
       return result;
     },
     merge: async (_conn: unknown, req) => {
-      const report = await mergeAgent(
-        { repo: ctx.repo, agents: ctx.agents, domains: ctx.domains, store: ctx.store, log: ctx.log, predictor: ctx.predictor, now: () => new Date() },
-        req.agent,
-        { strategy: req.strategy ?? 'merge', into: req.into, keep: req.keep ?? false, dryRun: req.dryRun ?? false },
-      );
+      const deps = { repo: ctx.repo, agents: ctx.agents, domains: ctx.domains, store: ctx.store, log: ctx.log, predictor: ctx.predictor, now: () => new Date() };
+      const opts = { strategy: req.strategy ?? 'merge', into: req.into, keep: req.keep ?? false, dryRun: req.dryRun ?? false };
+      // Merges write the checkout holding the target: one at a time, with escalations.
+      const report = await ctx.escalator.exclusive(() => mergeAgent(deps, req.agent, opts));
       if (report.merged) {
         ctx.broadcastAgents();
         void ctx.conflicts.refresh();

@@ -113,7 +113,7 @@ export class Escalator {
    * fanout/<name> from the shared checkout's HEAD, ignored files carried.
    */
   createWorktree(name: string, from?: string): Promise<{ record: Omit<WorktreeRecord, 'agentId'>; notices: string[] }> {
-    const run = this.queue.then(async () => {
+    return this.exclusive(async () => {
       const { root } = this.deps.repo;
       if (!this.deps.repo.isGit) throw new UserError(`${root} is not a git repository, so there is no worktree to start in; use --isolation shared`, 'not-git');
       const config = this.deps.config();
@@ -136,8 +136,6 @@ export class Escalator {
       }
       return { record: { agentName: name, path: wtPath, branch, base, baseCommit: head, createdAt: this.deps.now().toISOString(), origin: 'spawned' as const }, notices };
     });
-    this.queue = run.catch(() => undefined);
-    return run;
   }
 
   /** Undoes createWorktree when the agent could not start in it (nothing of value is there yet). */
@@ -147,7 +145,16 @@ export class Escalator {
   }
 
   escalate(ref: string, opts: EscalateOptions): Promise<EscalationReport> {
-    const run = this.queue.then(() => this.run(ref, opts));
+    return this.exclusive(() => this.run(ref, opts));
+  }
+
+  /**
+   * Runs `body` after every escalation, worktree creation or merge queued
+   * before it: they all write the shared checkout or its index, and two at
+   * once would fail on git's index.lock halfway.
+   */
+  exclusive<T>(body: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(body);
     this.queue = run.catch(() => undefined);
     return run;
   }
