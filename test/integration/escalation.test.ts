@@ -155,6 +155,20 @@ describe('fanout escalate', () => {
     await waitFor(async () => (await json<Array<{ agents: string[] }>>('overlaps')).every((o) => !o.agents.includes('alpha')), { what: 'overlaps to clear', timeoutMs: 5000 });
   });
 
+  it('two escalations at once both succeed: they queue, since both write the shared checkout’s index', async () => {
+    await agent('alpha');
+    await agent('beta');
+    await run('alpha', 'echo alpha >> a.txt');
+    await run('beta', 'echo beta >> shared1.txt');
+    await touched('alpha', ['a.txt']);
+    await touched('beta', ['shared1.txt']);
+    const [ra, rb] = await Promise.all([fanout('escalate', 'alpha', '--yes'), fanout('escalate', 'beta', '--yes')]);
+    expect([ra.code, ra.stderr, rb.code, rb.stderr]).toEqual([0, '', 0, '']);
+    expect(read(path.join(wtDir('alpha'), 'a.txt')).toString()).toBe('a\nalpha\n');
+    expect(read(path.join(wtDir('beta'), 'shared1.txt')).toString()).toBe('s1\nbeta\n');
+    expect(execFileSync('git', ['status', '--porcelain'], { cwd: repo.dir, encoding: 'utf8' })).not.toMatch(/a\.txt|shared1\.txt/);
+  });
+
   it('refuses a worktree path that already exists, before changing anything', async () => {
     await agent('alpha');
     await run('alpha', 'echo alpha >> a.txt');
