@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Predictor, parseMergeTree } from '../../src/server/merge/predict.js';
+import { dirtyPaths } from '../../src/server/git/worktrees.js';
 import type { TempRepo } from '../helpers/repo.js';
 import { makeRepo } from '../helpers/repo.js';
 
@@ -57,6 +58,13 @@ describe('Predictor', () => {
     expect(predictor.computed).toBe(2);
   });
 
+  it('two callers asking for the same uncached pair at once share one git run', async () => {
+    const predictor = new Predictor(repo.dir);
+    const [a, b] = await Promise.all([predictor.predict('left', 'right'), predictor.predict('left', 'right')]);
+    expect(a.conflicts).toEqual(b.conflicts);
+    expect(predictor.computed).toBe(1);
+  });
+
   it('an unknown branch is a clear error', async () => {
     await expect(new Predictor(repo.dir).predict('main', 'nope')).rejects.toThrow(/no branch or commit "nope"/);
   });
@@ -64,5 +72,12 @@ describe('Predictor', () => {
   it('parses merge-tree output with messages for several paths', () => {
     const out = ['tree', 'x.ts', 'y.ts', '', '2', 'x.ts', 'y.ts', 'CONFLICT (rename/rename)', 'msg', '1', 'x.ts', 'Auto-merging', 'msg', ''].join('\0');
     expect(parseMergeTree(out)).toEqual({ tree: 'tree', conflicts: [{ path: 'x.ts', kind: 'rename/rename' }, { path: 'y.ts', kind: 'rename/rename' }] });
+  });
+});
+
+describe('dirtyPaths', () => {
+  it('regression: a staged rename names both paths (a merge touching the old one must be refused by name)', async () => {
+    repo.git('mv', 'c.ts', 'c2.ts');
+    expect((await dirtyPaths(repo.dir)).sort()).toEqual(['c.ts', 'c2.ts']);
   });
 });

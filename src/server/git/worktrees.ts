@@ -115,7 +115,8 @@ export async function dirtyPaths(dir: string): Promise<string[]> {
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i] as string;
     out.push(e.slice(3));
-    if (e[0] === 'R' || e[0] === 'C') i++;
+    // A rename or copy is followed by its source path: both are changed paths.
+    if (e[0] === 'R' || e[0] === 'C') out.push(entries[++i] as string);
   }
   return out;
 }

@@ -58,7 +58,8 @@ export async function previewMerge(root: string, wt: string, branch: string, int
   const checkout = await checkoutOf(root, into);
   const touched = new Set(splitZ(await git(root, ['diff', '--name-only', '-z', '--no-renames', `${intoCommit}...${tip}`])));
   // A merge there must not overwrite uncommitted work, nor (squash) sweep someone's staged changes into its commit.
-  const staged = checkout ? splitZ(await git(checkout, ['diff', '--cached', '--name-only', '-z'])) : [];
+  // --no-renames: a staged rename must name both its paths, the one the merge would touch among them.
+  const staged = checkout ? splitZ(await git(checkout, ['diff', '--cached', '--name-only', '-z', '--no-renames'])) : [];
   const blocking = checkout ? [...new Set([...(await dirtyPaths(checkout)).filter((p) => touched.has(p)), ...staged])].sort() : [];
   return { branch, into, strategy, commits, stat, conflicts: predicted.conflicts, blocking, checkout, uncommitted, tip, intoCommit };
 }
@@ -86,8 +87,11 @@ async function stepOrAbort(dir: string, args: string[], undo: string[], env: Rec
 export async function performMerge(root: string, wt: string, branch: string, into: string, strategy: MergeStrategy, message: string): Promise<string> {
   const env = await identityEnv(root);
   const checkout = await checkoutOf(root, into);
+  // The target as it is now: the rebase goes onto exactly this commit, and the final update-ref only
+  // succeeds if the target is still there (someone moving it meanwhile must not lose their commit).
+  const [intoCommit] = (await resolveCommits(root, [into])) as [string];
   if (strategy === 'rebase') {
-    await stepOrAbort(wt, ['rebase', into], ['rebase', '--abort'], { ...env, GIT_EDITOR: 'true' });
+    await stepOrAbort(wt, ['rebase', intoCommit], ['rebase', '--abort'], { ...env, GIT_EDITOR: 'true' });
   }
   if (checkout) {
     if (strategy === 'merge') await stepOrAbort(checkout, ['merge', '--no-ff', '--no-edit', '-m', message, branch], ['merge', '--abort'], env);
@@ -98,7 +102,7 @@ export async function performMerge(root: string, wt: string, branch: string, int
     return (await resolveCommits(root, [into]))[0] as string;
   }
   // Nowhere checked out: build the commit in the object store and move the ref only if nobody moved it meanwhile.
-  const [intoCommit, tip] = (await resolveCommits(root, [into, branch])) as [string, string];
+  const [tip] = (await resolveCommits(root, [branch])) as [string];
   let next: string;
   if (strategy === 'rebase') next = tip;
   else {

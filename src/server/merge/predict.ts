@@ -87,7 +87,8 @@ class Gate {
 }
 
 export class Predictor {
-  private readonly cache = new Map<string, { clean: boolean; tree: string; conflicts: ConflictFile[] }>();
+  /** Promises, not results: a second caller for a pair still being computed waits for the same git run. */
+  private readonly cache = new Map<string, Promise<{ clean: boolean; tree: string; conflicts: ConflictFile[] }>>();
   private readonly gate: Gate;
   /** Merges actually computed (cache misses), for tests and the benchmark. */
   computed = 0;
@@ -107,14 +108,16 @@ export class Predictor {
 
   async predictCommits(ours: string, theirs: string, oursCommit: string, theirsCommit: string): Promise<Prediction> {
     const key = `${oursCommit}:${theirsCommit}`;
-    let hit = this.cache.get(key);
-    if (!hit) {
-      hit = await this.gate.run(() => mergeTree(this.dir, oursCommit, theirsCommit));
+    let pending = this.cache.get(key);
+    if (!pending) {
       this.computed++;
-      this.cache.set(key, hit);
+      pending = this.gate.run(() => mergeTree(this.dir, oursCommit, theirsCommit));
+      this.cache.set(key, pending);
+      // A failure is not an answer to keep.
+      pending.catch(() => this.cache.delete(key));
       // Old pairs are never asked again once branches move; keep the cache from growing without bound.
       if (this.cache.size > 4096) this.cache.delete(this.cache.keys().next().value as string);
     }
-    return { ours, theirs, oursCommit, theirsCommit, ...hit };
+    return { ours, theirs, oursCommit, theirsCommit, ...(await pending) };
   }
 }
